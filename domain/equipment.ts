@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+export const EquipmentTypeSchema = z.enum(['gas_boiler', 'electric', 'heat_pump']);
+export type EquipmentType = z.infer<typeof EquipmentTypeSchema>;
+export const FuelTypeSchema = z.enum(['electricity', 'natural_gas', 'propane']);
+export type FuelType = z.infer<typeof FuelTypeSchema>;
+
+export const UnavailabilitySchema = z
+  .object({
+    start: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
+    end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
+    reason: z.enum(['maintenance', 'repair', 'offline']),
+    notes: z.string().max(2000).optional(),
+  })
+  .strict()
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), { path: ['end'], message: 'must be after start' })
+  .transform((w) => ({ ...w, start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }));
+
+export const EquipmentSchema = z
+  .object({
+    id: z.string().trim().min(1).max(50),
+    name: z.string().trim().min(1).max(200),
+    type: EquipmentTypeSchema,
+    capacityKw: z.number().positive().max(1e6),
+    minLoadKw: z.number().min(0).default(0),
+    /** Thermal output per unit of input: a fraction for boilers and electric heaters, the COP for heat pumps. */
+    efficiency: z.number().positive(),
+    fuelType: FuelTypeSchema.optional(),
+    /** Overrides the tariff's fuel price for this heater, per kWh of fuel. */
+    fuelRatePerKwh: z.number().min(0).optional(),
+    minRunTimeMinutes: z.number().int().min(0).default(0),
+    maxStartsPerDay: z.number().int().positive().optional(),
+    /** Input energy drawn by each cold start. */
+    startupEnergyKwh: z.number().min(0).default(0),
+    location: z.string().max(100).optional(),
+    active: z.boolean().default(true),
+    unavailability: z.array(UnavailabilitySchema).default([]),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.minLoadKw > e.capacityKw) ctx.addIssue({ code: 'custom', path: ['minLoadKw'], message: 'must not exceed capacityKw' });
+    const [lo, hi] = e.type === 'heat_pump' ? [1, 10] : e.type === 'gas_boiler' ? [0.01, 1.1] : [0.01, 1];
+    if (e.efficiency < lo || e.efficiency > hi) {
+      const what = e.type === 'heat_pump' ? 'a COP' : 'a fraction';
+      ctx.addIssue({ code: 'custom', path: ['efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
+    }
+    const fuel = e.fuelType ?? defaultFuel(e.type);
+    const electric = e.type !== 'gas_boiler';
+    if (electric !== (fuel === 'electricity')) {
+      ctx.addIssue({ code: 'custom', path: ['fuelType'], message: `${fuel} does not fit a ${e.type}` });
+    }
+  })
+  .transform((e) => ({ ...e, fuelType: e.fuelType ?? defaultFuel(e.type) }));
+
+function defaultFuel(type: EquipmentType): FuelType {
+  return type === 'gas_boiler' ? 'natural_gas' : 'electricity';
+}
+
+export type EquipmentInput = z.input<typeof EquipmentSchema>;
+export type Equipment = z.output<typeof EquipmentSchema>;
+export type Unavailability = Equipment['unavailability'][number];
+
+export const isElectric = (e: Pick<Equipment, 'type'>) => e.type !== 'gas_boiler';

@@ -1,0 +1,33 @@
+/** Names shared by workflows, workers and activities. No I/O here: workflow code imports it. */
+export const TASK_QUEUES = {
+  pipeline: 'heatscheduler-pipeline',
+  solver: 'heatscheduler-solver',
+} as const;
+
+/** Hashed steps, in chain order. */
+export const CHAIN_STEPS = ['intake', 'tariff', 'equipment', 'optimize', 'cost', 'report'] as const;
+export type ChainStep = (typeof CHAIN_STEPS)[number];
+export const PROGRESS_STEPS = [...CHAIN_STEPS, 'notify'] as const;
+export type ProgressStep = (typeof PROGRESS_STEPS)[number];
+
+/** What travels between steps: which step, and the hash its stored output must still have. */
+export interface StepRef {
+  step: ChainStep;
+  hash: string;
+}
+
+export type RunStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
+
+export interface IntakeResult {
+  ref: StepRef;
+  jobsCount: number;
+  solverTimeLimitSeconds: number;
+}
+
+export interface OptimizeHeartbeat {
+  phase: 'building' | 'solving';
+  elapsedMs: number;
+  incumbent: number | null;
+  bound: number | null;
+  gap: number | null;
+}

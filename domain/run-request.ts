@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { EquipmentSchema, type Equipment } from './equipment.ts';
+import { ProductionScheduleInputSchema, type ProductionSchedule } from './schedule.ts';
+import { SettingsSchema, type Settings } from './settings.ts';
+import { TariffSchema, type Tariff } from './tariff.ts';
+
+export const NotifySchema = z
+  .object({ email: z.array(z.email('must be an e-mail address')).default([]) })
+  .strict();
+
+/** What a planner submits: the day's jobs, optionally the tariff and heaters (else from the registry). */
+export const RunRequestSchema = z
+  .object({
+    schedule: ProductionScheduleInputSchema,
+    tariff: TariffSchema.optional(),
+    equipment: z
+      .array(EquipmentSchema)
+      .min(1)
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((e, i) => {
+          if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate heater id ${e.id}` });
+          seen.add(e.id);
+        });
+      })
+      .optional(),
+    settings: SettingsSchema.default(SettingsSchema.parse({})),
+    notify: NotifySchema.default({ email: [] }),
+  })
+  .strict();
+
+export type RunRequestInput = z.input<typeof RunRequestSchema>;
+export type RunRequest = z.output<typeof RunRequestSchema>;
+
+/** Intake's output: the validated, normalised request. */
+export interface IntakeOutput {
+  schedule: ProductionSchedule;
+  settings: Settings;
+  notify: { email: string[] };
+  supplied: { tariff?: Tariff; equipment?: Equipment[] };
+}
