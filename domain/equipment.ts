@@ -61,3 +61,18 @@ export type Equipment = z.output<typeof EquipmentSchema>;
 export type Unavailability = Equipment['unavailability'][number];
 
 export const isElectric = (e: Pick<Equipment, 'type'>) => e.type !== 'gas_boiler';
+
+/** Keeps the unavailability windows that touch [from, to), clipped to it. */
+export function clipUnavailability(heater: Equipment, from: string, to: string): Equipment {
+  const lo = Date.parse(from);
+  const hi = Date.parse(to);
+  const unavailability = heater.unavailability
+    .filter((w) => Date.parse(w.start) < hi && Date.parse(w.end) > lo)
+    .map((w) => ({
+      ...w,
+      start: new Date(Math.max(Date.parse(w.start), lo)).toISOString(),
+      end: new Date(Math.min(Date.parse(w.end), hi)).toISOString(),
+    }))
+    .sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
+  return { ...heater, unavailability };
+}

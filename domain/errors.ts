@@ -20,10 +20,11 @@ export interface FieldProblem {
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    /** The message without the field problems appended. */
+    readonly summary: string,
     readonly problems: FieldProblem[] = [],
   ) {
-    super(problems.length ? `${message}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` : message);
+    super(problems.length ? `${summary}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` : summary);
     this.name = 'DomainError';
   }
 }

@@ -30,7 +30,7 @@ export const OptimizedScheduleSchema = z.object({
   loadProfileKw: z.array(z.number()),
   peakKw: z.number(),
   /** Per-category maximum of the load profile, the basis of the demand charges. */
-  peakByCategoryKw: z.record(PeriodCategorySchema, z.number()),
+  peakByCategoryKw: z.partialRecord(PeriodCategorySchema, z.number()),
   solver: z.object({
     name: z.literal('highs'),
     status: SolverStatusSchema,
