@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { optimizedAssignments, productionJobs, productionSchedules } from '../db/schema.ts';
+import type { Assignment } from '../domain/plan.ts';
+import type { SlotTariff } from '../domain/tariff.ts';
+
+/** Writes a plan's assignments as rows of optimized_assignments (plan = 'optimized' or 'baseline'). */
+export async function insertAssignments(
+  tx: Tx,
+  args: { runId: string; tenantId: string; plan: 'optimized' | 'baseline'; assignments: Assignment[]; slots: SlotTariff[]; hash: string },
+): Promise<void> {
+  if (args.assignments.length === 0) return;
+  const [schedule] = await tx.select({ scheduleId: productionSchedules.scheduleId }).from(productionSchedules).where(eq(productionSchedules.runId, args.runId));
+  const jobs = await tx.select({ jobId: productionJobs.jobId, jobRef: productionJobs.jobRef }).from(productionJobs).where(eq(productionJobs.scheduleId, schedule.scheduleId));
+  const jobIdByRef = new Map(jobs.map((j) => [j.jobRef, j.jobId]));
+  await tx.insert(optimizedAssignments).values(
+    args.assignments.map((a) => ({
+      runId: args.runId,
+      tenantId: args.tenantId,
+      scheduleId: schedule.scheduleId,
+      jobId: jobIdByRef.get(a.jobId)!,
+      plan: args.plan,
+      equipmentId: a.equipmentId,
+      scheduledStart: new Date(a.start),
+      scheduledEnd: new Date(a.end),
+      thermalKw: a.thermalKw,
+      powerKw: a.electricKw + a.fuelKw,
+      electricKw: a.electricKw,
+      energyCost: a.energyCost,
+      tariffPeriod: args.slots[a.startSlot]?.category,
+      provenanceHash: args.hash,
+    })),
+  );
+}
