@@ -1,0 +1,66 @@
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { optimizationRuns } from '../../db/schema.ts';
+import type { OptimizeHeartbeat, StepRef } from '../../domain/pipeline.ts';
+import { insertAssignments } from '../assignments.ts';
+import { withDomainFailures } from '../failures.ts';
+import { loadProblem, type ProblemRefs } from '../problem.ts';
+import { findStep, recordStep } from '../steps.ts';
+import { solveInThread } from './run-in-thread.ts';
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+export function optimizeActivities(db: Db) {
+  return {
+    /** Agent 4: solves the MILP in a worker thread, heartbeating progress; a cancelled solve is killed. */
+    async optimize({ runId, ...refs }: { runId: string } & ProblemRefs): Promise<StepRef> {
+      return withDomainFailures(async () => {
+        const done = await findStep(db, runId, 'optimize');
+        if (done) return done;
+        const ctx = Context.current();
+        const problem = await loadProblem(db, runId, refs);
+        const started = performance.now();
+        let latest: OptimizeHeartbeat = { phase: 'building', elapsedMs: 0, incumbent: null, bound: null, gap: null };
+        // Heartbeats come from this (free) event loop while the thread solves.
+        const beat = setInterval(() => ctx.heartbeat({ ...latest, elapsedMs: Math.round(performance.now() - started) }), HEARTBEAT_EVERY_MS);
+        let plan;
+        try {
+          plan = await solveInThread(
+            problem,
+            { timeLimitSeconds: problem.settings.solverTimeLimitSeconds, mipGap: problem.settings.mipGap },
+            {
+              signal: ctx.cancellationSignal,
+              onProgress: (p) => {
+                latest = { phase: 'solving', elapsedMs: p.elapsedMs, incumbent: p.incumbent ?? null, bound: p.bound ?? null, gap: p.gap ?? null };
+              },
+            },
+          );
+        } catch (err) {
+          if (ctx.cancellationSignal.aborted) throw new CancelledFailure('optimize cancelled; solver thread terminated');
+          throw err;
+        } finally {
+          clearInterval(beat);
+        }
+        const solverSeconds = (performance.now() - started) / 1000;
+        const tenantId = problem.schedule.tenant;
+        return recordStep(db, { runId, tenantId, step: 'optimize', parents: [refs.tariff.hash, refs.equipment.hash], output: plan }, async (tx, hash) => {
+          await insertAssignments(tx, { runId, tenantId, plan: 'optimized', assignments: plan.assignments, slots: problem.slots, hash });
+          await tx
+            .update(optimizationRuns)
+            .set({
+              solverType: 'highs',
+              solverStatus: plan.solver.status,
+              solverTimeSeconds: solverSeconds,
+              objectiveValue: plan.solver.objective,
+              mipGap: plan.solver.gap,
+              assignmentsCount: plan.assignments.length,
+              peakKw: plan.peakKw,
+            })
+            .where(eq(optimizationRuns.runId, runId));
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
+import { solvePlan } from '../../activities/optimize/solve.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { canonicalJson } from '../../domain/hashing.ts';
+import type { Assignment } from '../../domain/plan.ts';
+import type { PlanningProblem } from '../../domain/problem.ts';
+import { generateRequest } from '../../examples/generate.ts';
+import { handJob, handRequest, problemFromRequest } from '../support/problem.ts';
+
+const E1 = { id: 'E1', name: 'Electric 1', type: 'electric', capacityKw: 100, efficiency: 1 } as const;
+const E2 = { ...E1, id: 'E2', name: 'Electric 2' } as const;
+const G1 = { id: 'G1', name: 'Gas boiler', type: 'gas_boiler', capacityKw: 50, efficiency: 0.8, fuelRatePerKwh: 0.09 } as const;
+const options = { timeLimitSeconds: 20, mipGap: 0 };
+
+const byJob = (assignments: Assignment[]) => Object.fromEntries(assignments.map((a) => [a.jobId, a]));
+
+async function expectDomainError(promise: Promise<unknown>, code: string) {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DomainError);
+  expect((err as DomainError).code).toBe(code);
+  return err as DomainError;
+}
+
+/** Every job once, inside its window, one job at a time per heater, off maintenance, under the limit. */
+function planViolations(problem: PlanningProblem, assignments: Assignment[]): string[] {
+  const out: string[] = [];
+  const jobs = new Map(problem.schedule.jobs.map((j) => [j.id, j]));
+  const seen = new Set<string>();
+  const busy = new Map<string, Set<number>>();
+  for (const a of assignments) {
+    const job = jobs.get(a.jobId)!;
+    if (seen.has(a.jobId)) out.push(`${a.jobId} twice`);
+    seen.add(a.jobId);
+    if (a.start < job.earliestStart || a.end > job.deadline) out.push(`${a.jobId} outside its window`);
+    const slots = busy.get(a.equipmentId) ?? new Set<number>();
+    for (let t = a.startSlot; t < a.endSlot; t++) {
+      if (slots.has(t)) out.push(`${a.equipmentId} double-booked at slot ${t}`);
+      slots.add(t);
+    }
+    busy.set(a.equipmentId, slots);
+    const heater = problem.equipment.find((e) => e.id === a.equipmentId)!;
+    for (const w of heater.unavailability) if (a.start < w.end && w.start < a.end) out.push(`${a.jobId} during ${heater.id} ${w.reason}`);
+  }
+  for (const id of jobs.keys()) if (!seen.has(id)) out.push(`${id} missing`);
+  return out;
+}
+
+describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
+  it('picks the cheapest heater and start per job', async () => {
+    // J1 (200 kWh): E1 at 06:00 in off-peak = 2 x 100 kWh x 0.10 = 20; on G1 it would burn 250 kWh of gas x 0.09 = 22.50.
+    // J2 (100 kWh): E1 costs 20 at mid-peak; G1 burns 125 kWh x 0.09 = 11.25.
+    const problem = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [E1, G1]));
+    const plan = await solvePlan(problem, options);
+    const a = byJob(plan.assignments);
+    expect(a.J1).toMatchObject({ equipmentId: 'E1', startSlot: 6, endSlot: 8, start: '2026-03-02T06:00:00.000Z', electricKw: 100 });
+    expect(a.J2).toMatchObject({ equipmentId: 'G1', thermalKw: 50, fuelKw: 62.5, electricKw: 0 });
+    expect(a.J2.energyCost).toBeCloseTo(11.25, 9);
+    expect(plan.solver.status).toBe('optimal');
+    expect(plan.solver.objective).toBeCloseTo(31.25, 6);
+    expect(plan.peakKw).toBe(100);
+    expect(plan.peakByCategoryKw).toEqual({ 'off-peak': 100, 'mid-peak': 0, 'on-peak': 0 });
+    expect(plan.loadProfileKw.slice(5, 9)).toEqual([0, 100, 100, 0]);
+  });
+
+  it('staggers electric jobs in on-peak hours to halve the demand charge', async () => {
+    // Both must run 16:00-18:00 at 0.40 (2 x 40 = 80); together the on-peak peak is 200 kW (1000), staggered 100 kW (500).
+    const jobs = [handJob('J3', 100, '16:00', '18:00', { allowedEquipment: ['E1'] }), handJob('J4', 100, '16:00', '18:00', { allowedEquipment: ['E2'] })];
+    const plan = await solvePlan(problemFromRequest(handRequest(jobs, [E1, E2])), options);
+    const a = byJob(plan.assignments);
+    expect(new Set([a.J3.startSlot, a.J4.startSlot])).toEqual(new Set([16, 17]));
+    expect(plan.peakKw).toBe(100);
+    expect(plan.solver.objective).toBeCloseTo(580, 6);
+  });
+
+  it('keeps the site under the contractual peak limit at a higher energy cost', async () => {
+    // Off-peak ends at 08:00: both jobs at 07:00 cost 2 x 10 = 20 but draw 200 kW.
+    const jobs = [handJob('J5', 100, '07:00', '10:00', { allowedEquipment: ['E1'] }), handJob('J6', 100, '07:00', '10:00', { allowedEquipment: ['E2'] })];
+    const free = await solvePlan(problemFromRequest(handRequest(jobs, [E1, E2])), options);
+    expect(free.peakKw).toBe(200);
+    expect(free.solver.objective).toBeCloseTo(20, 6);
+
+    const limited = await solvePlan(problemFromRequest(handRequest(jobs, [E1, E2], { peakLimitKw: 150, baseLoadKw: 40 })), options);
+    expect(limited.peakKw).toBe(140);
+    expect(Math.max(...limited.loadProfileKw)).toBeLessThanOrEqual(150);
+    // One at 07:00 (10), the other at mid-peak (20), plus the base load's on-peak demand charge 40 kW x 5.
+    expect(limited.solver.objective).toBeCloseTo(230, 6);
+  });
+
+  it('never runs a heater during its maintenance window', async () => {
+    // E1 is down 06:00-08:00, so J1 costs 40 on E1 at mid-peak and 22.50 on G1; G1 also takes J2 (11.25).
+    const maintained = { ...E1, unavailability: [{ start: '2026-03-02T06:00:00Z', end: '2026-03-02T08:00:00Z', reason: 'maintenance' }] };
+    const problem = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [maintained, G1]));
+    const plan = await solvePlan(problem, options);
+    expect(byJob(plan.assignments).J1.equipmentId).toBe('G1');
+    expect(plan.solver.objective).toBeCloseTo(33.75, 6);
+    expect(planViolations(problem, plan.assignments)).toEqual([]);
+  });
+
+  it('names the job no heater can run in time (E003)', async () => {
+    const request = handRequest([handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1]);
+    const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
+    expect(err.problems).toEqual([{ path: 'schedule.jobs[1]', message: expect.stringContaining('job LATE fits no heater (E1: no free 300-min window') }]);
+  });
+
+  it('reports E003 when jobs compete for the same heater and window', async () => {
+    const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00')], [E1]);
+    const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
+    expect(err.message).toMatch(/No feasible plan: the 2 jobs cannot all meet their deadlines/);
+  });
+
+  it('reports E003 when the base load alone breaks the peak limit', async () => {
+    const request = handRequest([handJob('J1', 200, '06:00', '12:00')], [E1, G1], { peakLimitKw: 50, baseLoadKw: 60 });
+    const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
+    expect(err.problems[0].path).toBe('settings.baseLoadKw');
+  });
+
+  it('drops heaters that alone would break the peak limit, and says so when none is left', async () => {
+    const request = handRequest([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['E1'] })], [E1, G1], { peakLimitKw: 120, baseLoadKw: 30 });
+    const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
+    expect(err.problems[0].message).toContain('E1: draws 100 kW, over the 90 kW left under peakLimitKw');
+  });
+});
+
+describe('solver behaviour on generated plant days', () => {
+  it('gives the same plan for the same problem (reproducible hash chain)', async () => {
+    const problem = problemFromRequest(generateRequest({ seed: 7, jobs: 8, heaters: 3 }));
+    const first = await solvePlan(problem, { timeLimitSeconds: 30, mipGap: 0 });
+    const second = await solvePlan(problem, { timeLimitSeconds: 30, mipGap: 0 });
+    expect(canonicalJson(second)).toBe(canonicalJson(first));
+    expect(first.solver.status).toBe('optimal');
+    expect(planViolations(problem, first.assignments)).toEqual([]);
+  });
+
+  it('returns a complete valid plan with its gap when the time limit ends the search', async () => {
+    const problem = problemFromRequest(generateRequest({ seed: 11, jobs: 40, heaters: 4, windows: 'loose' }));
+    const plan = await solvePlan(problem, { timeLimitSeconds: 2, mipGap: 0 });
+    expect(plan.assignments).toHaveLength(40);
+    expect(planViolations(problem, plan.assignments)).toEqual([]);
+    if (plan.solver.status === 'time_limit') expect(plan.solver.gap).toBeGreaterThan(0);
+    else expect(plan.solver.status).toBe('optimal');
+    expect(plan.solver.bound!).toBeLessThanOrEqual(plan.solver.objective! + 1e-6);
+  });
+
+  it('solves in a worker thread with the same result, and a cancelled solve stops at once', async () => {
+    const small = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [E1, G1]));
+    const inThread = await solveInThread(small, options);
+    expect(canonicalJson(inThread)).toBe(canonicalJson(await solvePlan(small, options)));
+
+    const big = problemFromRequest(generateRequest({ seed: 3, jobs: 60, heaters: 4, windows: 'loose' }));
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const started = performance.now();
+    const solving = solveInThread(big, { timeLimitSeconds: 120, mipGap: 0 }, { signal: controller.signal, onProgress: (p) => progress.push(p.elapsedMs) });
+    setTimeout(() => controller.abort(), 3000);
+    await expect(solving).rejects.toThrow(/aborted; solver thread terminated/);
+    // Far below the 120 s limit: the thread was terminated, not left to finish.
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
