@@ -1,0 +1,2 @@
+export { optimizationRun, progressQuery } from './optimization-run.ts';
+export { notifyRun } from './notify-run.ts';
