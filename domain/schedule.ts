@@ -36,10 +36,12 @@ export const ProductionScheduleInputSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    // Refinements run even when a field failed; the time checks need a usable time zone.
-    const zoneOk = IANAZone.isValidZone(s.timeZone);
+    // Runs even when fields failed (see `when`), so the input may be malformed anywhere.
+    if (!Array.isArray(s.jobs)) return;
+    const zoneOk = typeof s.timeZone === 'string' && IANAZone.isValidZone(s.timeZone);
     const seen = new Map<string, number>();
     s.jobs.forEach((job, i) => {
+      if (!job || typeof job !== 'object') return;
       const first = seen.get(job.id);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicates the id of jobs[${first}]` });
@@ -49,7 +51,7 @@ export const ProductionScheduleInputSchema = z
       const dl = utcMillisOrNaN(job.deadline, s.timeZone);
       if (!Number.isNaN(es) && !Number.isNaN(dl) && !(dl > es)) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'deadline'], message: 'must be after earliestStart' });
     });
-  })
+  }, { when: () => true }) // list window problems next to type errors elsewhere, not after the planner fixes those
   .transform((s) => ({
     ...s,
     jobs: s.jobs.map((job) => ({

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection } from '@temporalio/worker';
 import { readEnv } from '../infra/config.ts';
+import { logger } from '../infra/logger.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -31,4 +32,10 @@ export async function runUntilSignal(worker: { run(): Promise<void>; shutdown():
   } finally {
     await close();
   }
+}
+
+/** Logs readiness and, when a parent process started this worker, tells it over IPC (log levels may hide the line). */
+export function announceReady(kind: 'pipeline' | 'solver', taskQueue: string): void {
+  logger.info({ taskQueue }, `${kind} worker ready`);
+  process.send?.({ ready: kind }, () => process.disconnect?.());
 }

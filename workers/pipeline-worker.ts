@@ -4,7 +4,7 @@ import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
 import { openDb } from '../db/client.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import { logger } from '../infra/logger.ts';
-import { WORKFLOWS_PATH, connect, runUntilSignal, workerEnv } from './common.ts';
+import { WORKFLOWS_PATH, announceReady, connect, runUntilSignal, workerEnv } from './common.ts';
 
 /** The pipeline worker: workflows plus every agent except the solver. */
 async function main() {
@@ -19,7 +19,7 @@ async function main() {
     activities: createPipelineActivities(handle.db, mailConfigFromEnv()),
     shutdownGraceTime: '10s',
   });
-  logger.info({ taskQueue: TASK_QUEUES.pipeline }, 'pipeline worker ready');
+  announceReady('pipeline', TASK_QUEUES.pipeline);
   await runUntilSignal(worker, async () => {
     await connection.close();
     await handle.close();

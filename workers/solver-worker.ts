@@ -3,7 +3,7 @@ import { createSolverActivities } from '../activities/index.ts';
 import { openDb } from '../db/client.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import { logger } from '../infra/logger.ts';
-import { connect, runUntilSignal, workerEnv } from './common.ts';
+import { announceReady, connect, runUntilSignal, workerEnv } from './common.ts';
 
 /** The solver worker: only the optimize agent, one solve at a time (WASM HiGHS is single-threaded). */
 async function main() {
@@ -16,10 +16,13 @@ async function main() {
     taskQueue: TASK_QUEUES.solver,
     activities: createSolverActivities(handle.db),
     maxConcurrentActivityTaskExecutions: 1,
+    // Heartbeats are how a cancellation reaches the solve; the default throttle (80 % of the 15 s
+    // heartbeat timeout) would leave a cancelled solve running for up to 12 s.
+    maxHeartbeatThrottleInterval: '2s',
     // Lets a solve in progress hear the cancellation and stop its thread on shutdown.
     shutdownGraceTime: '5s',
   });
-  logger.info({ taskQueue: TASK_QUEUES.solver }, 'solver worker ready');
+  announceReady('solver', TASK_QUEUES.solver);
   await runUntilSignal(worker, async () => {
     await connection.close();
     await handle.close();

@@ -74,7 +74,8 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
       [callbackType.mipImprovingSolution]: (e) => {
         report({ incumbent: e.data.objective_function_value, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }, true);
       },
-      [callbackType.mipLogging]: (e) => {
+      // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
+      [callbackType.mipInterrupt]: (e) => {
         report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap });
       },
     });

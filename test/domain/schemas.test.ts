@@ -56,6 +56,14 @@ describe('run request validation', () => {
     expect(problemsOf(bad)).toContainEqual({ path: 'schedule.jobs[4].deadline', message: 'must be after earliestStart' });
   });
 
+  it('reports a window problem together with a wrong type elsewhere, and survives a malformed job', () => {
+    const bad = structuredClone(example);
+    bad.schedule.jobs[0].heatingKwh = 'lots';
+    bad.schedule.jobs[4].deadline = '2026-11-24T04:00';
+    bad.schedule.jobs[6] = 42;
+    expect(problemsOf(bad).map((p) => p.path)).toEqual(['schedule.jobs[0].heatingKwh', 'schedule.jobs[6]', 'schedule.jobs[4].deadline']);
+  });
+
   it('rejects duplicate job ids and unknown fields', () => {
     const bad = structuredClone(example);
     bad.schedule.jobs[3].id = bad.schedule.jobs[0].id;

@@ -92,7 +92,7 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
 
   it('never runs a heater during its maintenance window', async () => {
     // E1 is down 06:00-08:00, so J1 costs 40 on E1 at mid-peak and 22.50 on G1; G1 also takes J2 (11.25).
-    const maintained = { ...E1, unavailability: [{ start: '2026-03-02T06:00:00Z', end: '2026-03-02T08:00:00Z', reason: 'maintenance' }] };
+    const maintained = { ...E1, unavailability: [{ start: '2026-03-02T06:00:00Z', end: '2026-03-02T08:00:00Z', reason: 'maintenance' as const }] };
     const problem = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [maintained, G1]));
     const plan = await solvePlan(problem, options);
     expect(byJob(plan.assignments).J1.equipmentId).toBe('G1');
@@ -150,7 +150,7 @@ describe('solver behaviour on generated plant days', () => {
     const inThread = await solveInThread(small, options);
     expect(canonicalJson(inThread)).toBe(canonicalJson(await solvePlan(small, options)));
 
-    const big = problemFromRequest(generateRequest({ seed: 3, jobs: 60, heaters: 4, windows: 'loose' }));
+    const big = problemFromRequest(generateRequest({ seed: 7, jobs: 120, heaters: 6, windows: 'loose', utilisation: 0.6 }));
     const controller = new AbortController();
     const progress: number[] = [];
     const started = performance.now();

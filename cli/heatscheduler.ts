@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Command } from 'commander';
+import { openDb } from '../db/client.ts';
+import { startStack, type Stack } from '../infra/stack.ts';
+import { createApi } from '../api/server.ts';
+import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
+import { submitRun } from '../runs/submit.ts';
+import { progressQuery } from '../workflows/optimization-run.ts';
+import type { RunProgress } from '../workflows/progress.ts';
+
+const say = (msg: string) => process.stdout.write(`${msg}\n`);
+const note = (msg: string) => process.stderr.write(`· ${msg}\n`);
+
+async function connectClient(stack: Stack) {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  return { connection, client: new Client({ connection, namespace: stack.namespace }) };
+}
+
+function workflowUrl(stack: Stack, runId: string): string | null {
+  return stack.uiUrl ? `${stack.uiUrl}/namespaces/${stack.namespace}/workflows/${runId}` : null;
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+async function runCommand(file: string, opts: { format?: string; keepUi?: boolean }): Promise<number> {
+  const content = readFileSync(file, 'utf8');
+  const format = opts.format ?? (extname(file).slice(1).toLowerCase() || 'json');
+  const started = performance.now();
+  const stack = await startStack({ workers: true, log: note });
+  const db = openDb(stack.databaseUrl);
+  const { connection, client } = await connectClient(stack);
+  try {
+    const { runId } = await submitRun(db.db, client, { content, format });
+    say(`Run ${runId} started (${file})`);
+    const handle = client.workflow.getHandle(runId);
+    const poller = pollProgress(() => handle.query(progressQuery));
+    let failed = false;
+    try {
+      await handle.result();
+    } catch (err) {
+      failed = true;
+      reportFailure(err);
+    } finally {
+      await poller.stop();
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (!failed) {
+      const report = await loadArtefact(db.db, runId, 'report.txt');
+      say('');
+      say(report.content.toString('utf8'));
+      const run = await loadRun(db.db, runId);
+      const chain = await verifyRunChain(db.db, runId);
+      say(`Hash-chain head: ${run.outputHash} (${chain.ok ? 'verified' : `BROKEN at ${chain.step}: ${chain.reason}`})`);
+      say(`Solver: ${run.solverStatus}, ${run.solverTimeSeconds?.toFixed(2)} s; end-to-end ${seconds} s`);
+    }
+    const url = workflowUrl(stack, runId);
+    if (url) say(`Temporal UI: ${url}`);
+    if (opts.keepUi && url) {
+      say('Temporal and Postgres stay up for inspection; press Ctrl+C to stop.');
+      await waitForInterrupt();
+    }
+    return failed ? 1 : 0;
+  } finally {
+    await connection.close();
+    await db.close();
+    await stack.stop();
+  }
+}
+
+/** Prints a line whenever a step changes state. */
+function pollProgress(query: () => Promise<RunProgress>) {
+  let last = '';
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const p = await query();
+        const line = Object.entries(p.steps)
+          .map(([step, state]) => `${step}:${state}`)
+          .join(' ');
+        if (line !== last) {
+          last = line;
+          say(`[${String(p.percent).padStart(3)}%] ${p.currentStep ? `${p.currentStep}…` : p.status.toLowerCase()}  (${line})`);
+        }
+      } catch {
+        // The workflow may not have started its first task yet.
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+function reportFailure(err: unknown) {
+  let cause: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
+  if (cause instanceof ApplicationFailure) {
+    say(`Run failed: ${cause.type ?? 'error'}`);
+    const details = cause.details?.[0] as { problems?: { path: string; message: string }[] } | undefined;
+    if (details?.problems?.length) for (const p of details.problems) say(`  - ${p.path}: ${p.message}`);
+    else say(`  ${cause.message}`);
+  } else {
+    say(`Run failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function serveCommand(opts: { port?: string }): Promise<number> {
+  const stack = await startStack({ workers: true, log: note });
+  const db = openDb(stack.databaseUrl);
+  const { connection, client } = await connectClient(stack);
+  const port = Number(opts.port ?? process.env.PORT ?? 8080);
+  const server = createApi({ db: db.db, pool: db.pool, client, connection }).listen(port, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  say(`HeatScheduler API on http://127.0.0.1:${port} (health: /health)`);
+  if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
+  await waitForInterrupt();
+  server.close();
+  await connection.close();
+  await db.close();
+  await stack.stop();
+  return 0;
+}
+
+async function verifyCommand(runId: string): Promise<number> {
+  const stack = await startStack({ workers: false, log: note });
+  const db = openDb(stack.databaseUrl);
+  try {
+    const verdict = await verifyRunChain(db.db, runId);
+    say(verdict.ok ? `chain of run ${runId} verified; head ${verdict.head}` : `chain of run ${runId} BROKEN at ${verdict.step}: ${verdict.reason}`);
+    return verdict.ok ? 0 : 1;
+  } finally {
+    await db.close();
+    await stack.stop();
+  }
+}
+
+const program = new Command('heatscheduler').description('Schedules process-heating jobs at the lowest energy bill.');
+program
+  .command('run')
+  .argument('<file>', 'production schedule request (JSON)')
+  .option('--format <format>', 'input format (default: from the file extension)')
+  .option('--keep-ui', 'keep the embedded Temporal UI and Postgres running afterwards')
+  .action(async (file, opts) => {
+    process.exitCode = await runCommand(file, opts);
+  });
+program
+  .command('serve')
+  .option('--port <port>', 'API port (default PORT or 8080)')
+  .action(async (opts) => {
+    process.exitCode = await serveCommand(opts);
+  });
+program
+  .command('verify')
+  .argument('<runId>', 'run whose provenance chain to recompute')
+  .action(async (runId) => {
+    process.exitCode = await verifyCommand(runId);
+  });
+
+await program.parseAsync();

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optimizedAssignments } from '../../db/schema.ts';
+import type { OptimizeHeartbeat } from '../../domain/pipeline.ts';
+import { generateRequest } from '../../examples/generate.ts';
+import { runRow, startTestPipeline, stepNames, waitFor, type TestPipeline } from '../support/pipeline.ts';
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resolves when the run's optimize activity is solving and has heartbeated at least once. */
+async function solving(p: TestPipeline, runId: string) {
+  return waitFor(
+    'the solve to be under way',
+    async () => {
+      const { raw } = await p.client.workflow.getHandle(runId).describe();
+      const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'optimize');
+      return pending?.heartbeatDetails?.payloads?.length ? pending : undefined;
+    },
+    90_000,
+  );
+}
+
+// Big enough that HiGHS keeps working until its time limit (120 jobs × 6 heaters: still a 2.8 % gap after 30 s here).
+const HARD_JOBS = 120;
+const hardRequest = (timeLimitSeconds: number) => generateRequest({ seed: 7, jobs: HARD_JOBS, heaters: 6, windows: 'loose', utilisation: 0.6, timeLimitSeconds });
+
+describe('failure modes a plant meets', () => {
+  let p: TestPipeline;
+
+  beforeAll(async () => {
+    p = await startTestPipeline();
+  });
+
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('cancelling mid-solve ends the run as CANCELLED and stops the solver thread', async () => {
+    const runId = await p.submit(hardRequest(120));
+    await solving(p, runId);
+    const solverPid = p.workers.solver.child.pid!;
+    const cancelledAt = Date.now();
+    await p.client.workflow.getHandle(runId).cancel();
+    const err = await p.client.workflow
+      .getHandle(runId)
+      .result()
+      .catch((e: unknown) => e);
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await runRow(p, runId)).status).toBe('CANCELLED');
+    expect(await stepNames(p, runId)).toEqual(['intake', 'tariff', 'equipment']);
+    // The solver process goes idle: the WASM thread was terminated, not left spinning.
+    await new Promise((r) => setTimeout(r, 500));
+    const before = cpuSeconds(solverPid);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(cpuSeconds(solverPid) - before).toBeLessThan(0.5);
+  });
+
+  it('a solver worker killed mid-solve is replaced and the run completes with exactly one result', async () => {
+    const request = hardRequest(6);
+    const runId = await p.submit(request);
+    await solving(p, runId);
+    await p.restart('solver'); // SIGKILL, then a fresh process
+    await p.client.workflow.getHandle(runId).result();
+    const run = await runRow(p, runId);
+    expect(run.status).toBe('SUCCESS');
+    expect(await stepNames(p, runId)).toEqual(['intake', 'tariff', 'equipment', 'optimize', 'cost', 'report']);
+    const [{ n }] = await p.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(optimizedAssignments)
+      .where(and(eq(optimizedAssignments.runId, runId), eq(optimizedAssignments.plan, 'optimized')));
+    expect(n).toBe(HARD_JOBS);
+    const history = await p.client.workflow.getHandle(runId).fetchHistory();
+    const optimizeStarts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1);
+    expect(optimizeStarts.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('heartbeats carry the incumbent cost and the bound while solving', async () => {
+    const runId = await p.submit(hardRequest(8));
+    const beat = await waitFor(
+      'a heartbeat with an incumbent and a bound',
+      async () => {
+        const pending = await solving(p, runId);
+        const details = defaultPayloadConverter.fromPayload<OptimizeHeartbeat>(pending.heartbeatDetails!.payloads![0] as never);
+        return details.incumbent !== null && details.bound !== null ? details : undefined;
+      },
+      60_000,
+    );
+    expect(beat.phase).toBe('solving');
+    expect(beat.elapsedMs).toBeGreaterThan(0);
+    expect(beat.bound!).toBeLessThanOrEqual(beat.incumbent! + 1e-6);
+    await p.client.workflow.getHandle(runId).result();
+    const run = await runRow(p, runId);
+    expect(run.solverStatus).toBe('time_limit');
+    expect(run.objectiveValue!).toBeLessThanOrEqual(beat.incumbent! + 0.01); // stored to 4 decimals
+  });
+});
