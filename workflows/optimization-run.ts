@@ -50,7 +50,8 @@ export async function optimizationRun({ runId }: OptimizationRunInput): Promise<
       startToCloseTimeout: `${Math.ceil(intake.solverTimeLimitSeconds * 2 + 120)}s`,
       heartbeatTimeout: '15s',
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: { ...retry, maximumAttempts: 3 },
+      // Enough attempts to ride out a database restart around the write, few enough not to re-solve forever.
+      retry: { ...retry, maximumAttempts: 5 },
     });
     const optimize = await progress.track('optimize', () => solver.optimize(refs));
     const cost = await progress.track('cost', () => pipeline.calculateCost({ ...refs, optimize }));

@@ -5,31 +5,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optimizedAssignments } from '../../db/schema.ts';
 import type { OptimizeHeartbeat } from '../../domain/pipeline.ts';
-import { generateRequest } from '../../examples/generate.ts';
-import { runRow, startTestPipeline, stepNames, waitFor, type TestPipeline } from '../support/pipeline.ts';
+import { HARD_JOBS, hardRequest, runRow, solving, startTestPipeline, stepNames, waitFor, type TestPipeline } from '../support/pipeline.ts';
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-
-/** Resolves when the run's optimize activity is solving and has heartbeated at least once. */
-async function solving(p: TestPipeline, runId: string) {
-  return waitFor(
-    'the solve to be under way',
-    async () => {
-      const { raw } = await p.client.workflow.getHandle(runId).describe();
-      const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'optimize');
-      return pending?.heartbeatDetails?.payloads?.length ? pending : undefined;
-    },
-    90_000,
-  );
-}
-
-// Big enough that HiGHS keeps working until its time limit (120 jobs × 6 heaters: still a 2.8 % gap after 30 s here).
-const HARD_JOBS = 120;
-const hardRequest = (timeLimitSeconds: number) => generateRequest({ seed: 7, jobs: HARD_JOBS, heaters: 6, windows: 'loose', utilisation: 0.6, timeLimitSeconds });
 
 describe('failure modes a plant meets', () => {
   let p: TestPipeline;

@@ -141,6 +141,21 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(started.map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
   });
 
+  it('fails with E003, naming the job, when no heater can meet a deadline', async () => {
+    const impossible = structuredClone(example);
+    // 1,000 kWh in 30 minutes needs 2 MW; the largest heater has 500 kW.
+    Object.assign(impossible.schedule.jobs[2], { heatingKwh: 1000, earliestStart: '2026-11-24T10:00', deadline: '2026-11-24T10:30' });
+    delete impossible.schedule.jobs[2].durationMinutes;
+    delete impossible.schedule.jobs[2].allowedEquipment;
+    delete impossible.schedule.jobs[2].maxThermalKw;
+    const runId = await p.submit(impossible);
+    await expect(p.client.workflow.getHandle(runId).result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const run = await runRow(p, runId);
+    expect(run).toMatchObject({ status: 'FAILED', errorCode: 'E003' });
+    expect(run.errorMessage).toContain(`schedule.jobs[2]: job ${impossible.schedule.jobs[2].id} fits no heater`);
+    expect(await stepNames(p, runId)).toEqual(['intake', 'tariff', 'equipment']);
+  });
+
   it('fails with E006 when the site has no tariff for the day', async () => {
     const noTariff = structuredClone(example);
     delete noTariff.tariff;

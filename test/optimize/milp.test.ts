@@ -125,6 +125,24 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
   });
 });
 
+describe('when the FIFO rule cannot place every job', () => {
+  // FIFO serves A (priority 1) at 00:00, after which B (due 01:00) no longer fits; B first, then A, does.
+  const jobs = [handJob('A', 100, '00:00', '04:00', { priority: 1 }), handJob('B', 100, '00:00', '01:00', { priority: 3 })];
+  const problem = () => problemFromRequest(handRequest(jobs, [E1]));
+
+  it('still finds the plan that meets every deadline', async () => {
+    const plan = await solvePlan(problem(), options);
+    const a = byJob(plan.assignments);
+    expect(a.B.startSlot).toBe(0);
+    expect(a.A.startSlot).toBeGreaterThanOrEqual(1); // any off-peak hour after B costs the same
+  });
+
+  it('reports E002 when the time limit ends before any plan is found (no warm start to fall back on)', async () => {
+    const err = await expectDomainError(solvePlan(problem(), { timeLimitSeconds: 1e-6, mipGap: 0 }), 'E002');
+    expect(err.message).toContain('solverTimeLimitSeconds');
+  });
+});
+
 describe('solver behaviour on generated plant days', () => {
   it('gives the same plan for the same problem (reproducible hash chain)', async () => {
     const problem = problemFromRequest(generateRequest({ seed: 7, jobs: 8, heaters: 3 }));

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client.ts';
 import { optimizationRuns, runSteps } from '../../db/schema.ts';
 import { spawnWorker, type WorkerKind, type WorkerProcess } from '../../infra/worker-process.ts';
+import { generateRequest } from '../../examples/generate.ts';
 import { submitRun } from '../../runs/submit.ts';
 
 export interface TestPipeline {
@@ -69,3 +70,20 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Resolves when the run's optimize activity is solving and has heartbeated at least once. */
+export async function solving(p: TestPipeline, runId: string) {
+  return waitFor(
+    'the solve to be under way',
+    async () => {
+      const { raw } = await p.client.workflow.getHandle(runId).describe();
+      const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'optimize');
+      return pending?.heartbeatDetails?.payloads?.length ? pending : undefined;
+    },
+    90_000,
+  );
+}
+
+// Big enough that HiGHS keeps working until its time limit (120 jobs × 6 heaters: still a 2.8 % gap after 30 s here).
+export const HARD_JOBS = 120;
+export const hardRequest = (timeLimitSeconds: number) => generateRequest({ seed: 7, jobs: HARD_JOBS, heaters: 6, windows: 'loose', utilisation: 0.6, timeLimitSeconds });
