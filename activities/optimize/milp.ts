@@ -70,6 +70,19 @@ export function buildMilp(problem: PlanningProblem): Milp {
     for (const { option, starts } of options) for (const start of starts) startColumns.push({ jobIndex, option, start });
   });
 
+  const milp = assembleMilp(problem, startColumns, placements.length, new Float64Array(grid.slotCount).fill(settings.baseLoadKw));
+  milp.warmStart = fifoWarmStart(problem, milp);
+  return milp;
+}
+
+/**
+ * The model over the given start columns (job indices 0..jobCount-1). `fixedLoadKw` is the load
+ * per slot that is there whatever these columns do: the base load, plus, in a neighbourhood
+ * sub-model, the jobs held in place.
+ */
+export function assembleMilp(problem: PlanningProblem, startColumns: StartColumn[], jobCount: number, fixedLoadKw: Float64Array): Milp {
+  const { grid, settings, slots } = problem;
+  const limit = settings.peakLimitKw;
   // Heater-slot rows only where two or more columns compete for the slot.
   const heaterSlotCover = new Map<string, number>();
   const key = (equipmentId: string, t: number) => `${equipmentId}\u0000${t}`;
@@ -79,7 +92,6 @@ export function buildMilp(problem: PlanningProblem): Milp {
       heaterSlotCover.set(k, (heaterSlotCover.get(k) ?? 0) + 1);
     }
   }
-  const jobCount = placements.length;
   let numRows = jobCount;
   const heaterSlotRow = new Map<string, number>();
   for (const [k, count] of heaterSlotCover) if (count > 1) heaterSlotRow.set(k, numRows++);
@@ -124,7 +136,9 @@ export function buildMilp(problem: PlanningProblem): Milp {
   });
   for (const [category, col] of demandColumns) {
     colCost[col] = rates.get(category)!;
-    colLower[col] = settings.baseLoadKw;
+    let floor = 0;
+    for (let t = 0; t < grid.slotCount; t++) if (slots[t].category === category) floor = Math.max(floor, fixedLoadKw[t]);
+    colLower[col] = floor;
     colUpper[col] = limit ?? Infinity;
     for (let t = 0; t < grid.slotCount; t++) {
       if (peakRow[t] >= 0 && slots[t].category === category) indices.push(peakRow[t]), values.push(-1);
@@ -139,10 +153,10 @@ export function buildMilp(problem: PlanningProblem): Milp {
   for (let t = 0; t < grid.slotCount; t++) {
     if (peakRow[t] < 0) continue;
     // D[c] carries the limit when the slot is billed; otherwise the row holds it directly.
-    rowUpper[peakRow[t]] = billed(t) ? -settings.baseLoadKw : headroom;
+    rowUpper[peakRow[t]] = billed(t) ? -fixedLoadKw[t] : limit! - fixedLoadKw[t];
   }
 
-  const milp: Milp = {
+  return {
     numCols,
     numRows,
     colCost,
@@ -158,8 +172,6 @@ export function buildMilp(problem: PlanningProblem): Milp {
     demandColumns,
     warmStart: null,
   };
-  milp.warmStart = fifoWarmStart(problem, milp);
-  return milp;
 }
 
 /** The FIFO baseline expressed in the MILP's columns, so HiGHS starts from a complete plan. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { chosenFromVector, constructPlan, planObjective } from '../../activities/optimize/construct.ts';
+import { buildMilp } from '../../activities/optimize/milp.ts';
 import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { toAssignment } from '../../domain/heating.ts';
 import { canonicalJson } from '../../domain/hashing.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
@@ -137,8 +140,8 @@ describe('when the FIFO rule cannot place every job', () => {
     expect(a.A.startSlot).toBeGreaterThanOrEqual(1); // any off-peak hour after B costs the same
   });
 
-  it('reports E002 when the time limit ends before any plan is found (no warm start to fall back on)', async () => {
-    const err = await expectDomainError(solvePlan(problem(), { timeLimitSeconds: 1e-6, mipGap: 0 }), 'E002');
+  it('reports E002 when the time limit ends before the bare MILP finds any plan', async () => {
+    const err = await expectDomainError(solvePlan(problem(), { timeLimitSeconds: 1e-6, mipGap: 0, constructiveStart: false }), 'E002');
     expect(err.message).toContain('solverTimeLimitSeconds');
   });
 });
@@ -161,6 +164,35 @@ describe('solver behaviour on generated plant days', () => {
     if (plan.solver.status === 'time_limit') expect(plan.solver.gap).toBeGreaterThan(0);
     else expect(plan.solver.status).toBe('optimal');
     expect(plan.solver.bound!).toBeLessThanOrEqual(plan.solver.objective! + 1e-6);
+  });
+
+  it('starts from a constructive plan that is complete, valid and never worse than FIFO', () => {
+    for (const seed of [1, 2, 3]) {
+      const problem = problemFromRequest(generateRequest({ seed, jobs: 60, heaters: 5, windows: 'loose', utilisation: 0.5 }));
+      const milp = buildMilp(problem);
+      const plan = constructPlan(problem, milp)!;
+      const fifo = planObjective(problem, milp, chosenFromVector(milp, 60, milp.warmStart!));
+      expect(plan.objective).toBeLessThanOrEqual(fifo + 1e-9);
+      const energyRates = problem.slots.map((s) => s.energyRate);
+      const assignments = plan.chosen.map((col) => toAssignment(milp.startColumns[col].option, milp.startColumns[col].start, problem.grid, energyRates));
+      expect(planViolations(problem, assignments)).toEqual([]);
+    }
+  });
+
+  it('improves a large model beyond its constructive start (MILP, then neighbourhood search) and reports the bound honestly', async () => {
+    // 200 jobs x 8 heaters: about 64k columns, past the size that gets the whole time as one MILP.
+    const problem = problemFromRequest(generateRequest({ seed: 3, jobs: 200, heaters: 8, windows: 'loose', utilisation: 0.6 }));
+    const milp = buildMilp(problem);
+    expect(milp.numCols).toBeGreaterThan(40_000);
+    const start = constructPlan(problem, milp)!;
+    const incumbents: number[] = [];
+    const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0 }, (p) => p.incumbent !== undefined && incumbents.push(p.incumbent));
+    expect(plan.assignments).toHaveLength(200);
+    expect(planViolations(problem, plan.assignments)).toEqual([]);
+    expect(plan.solver.objective!).toBeLessThan(start.objective);
+    expect(incumbents[0]).toBeCloseTo(start.objective, 6);
+    expect(plan.solver.objective).toBeCloseTo(incumbents.at(-1)!, 6);
+    if (plan.solver.bound !== null) expect(plan.solver.bound).toBeLessThanOrEqual(plan.solver.objective!);
   });
 
   it('solves in a worker thread with the same result, and a cancelled solve stops at once', async () => {
