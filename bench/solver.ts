@@ -1,0 +1,76 @@
+/**
+ * Solver benchmark: a seeded family of plant days, each solved at two time limits, with model
+ * size, time to the first plan, cost, bound, gap, the FIFO baseline and the ratio to the best plan
+ * ever found for the instance (kept in bench/solver-results.json). Prints figures; asserts nothing.
+ *
+ *   npm run bench:solver                 # 10, 50, 200 and 500 jobs at 10 s and 60 s
+ *   npm run bench:solver -- --limits 5,20 --only 50
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import Table from 'cli-table3';
+import { Command } from 'commander';
+import { analyseCosts } from '../activities/cost/analysis.ts';
+import { constructPlan } from '../activities/optimize/construct.ts';
+import { buildMilp } from '../activities/optimize/milp.ts';
+import { solvePlan } from '../activities/optimize/solve.ts';
+import { generateRequest, type InstanceSpec } from '../examples/generate.ts';
+import { problemFromRequest } from '../test/support/problem.ts';
+
+const FAMILY: InstanceSpec[] = [
+  { seed: 101, jobs: 10, heaters: 3, utilisation: 0.3, windows: 'tight' },
+  { seed: 102, jobs: 50, heaters: 5, utilisation: 0.5, windows: 'loose' },
+  { seed: 103, jobs: 200, heaters: 8, utilisation: 0.6, windows: 'loose', peakLimitKw: 900 },
+  { seed: 104, jobs: 500, heaters: 12, utilisation: 0.6, windows: 'tight' },
+];
+
+const RESULTS = new URL('./solver-results.json', import.meta.url);
+const keyOf = (s: InstanceSpec) => `seed${s.seed}-j${s.jobs}-h${s.heaters}-u${s.utilisation}-${s.windows}${s.peakLimitKw ? `-L${s.peakLimitKw}` : ''}`;
+
+const program = new Command()
+  .option('--limits <seconds>', 'time limits to solve at, comma-separated', '10,60')
+  .option('--only <jobs>', 'only the instance with this many jobs')
+  .parse();
+const opts = program.opts<{ limits: string; only?: string }>();
+const limits = opts.limits.split(',').map(Number);
+const best: Record<string, number> = JSON.parse(readFileSync(RESULTS, 'utf8'));
+
+const table = new Table({
+  head: ['instance', 'columns', 'rows', 'nonzeros', 'first plan s', ...limits.map((l) => `cost @${l}s`), 'bound', 'gap %', 'FIFO cost', 'peak kW', 'vs best'],
+});
+for (const spec of FAMILY.filter((s) => !opts.only || s.jobs === Number(opts.only))) {
+  const problem = problemFromRequest(generateRequest(spec));
+  const t0 = performance.now();
+  const milp = buildMilp(problem);
+  const start = constructPlan(problem, milp);
+  const firstPlanSeconds = (performance.now() - t0) / 1000;
+  const costs: string[] = [];
+  let last;
+  for (const limit of limits) {
+    process.stderr.write(`${keyOf(spec)}: solving with a ${limit} s limit…\n`);
+    last = await solvePlan(problem, { timeLimitSeconds: limit, mipGap: 0 });
+    costs.push(last.solver.objective!.toFixed(2));
+  }
+  const plan = last!;
+  // Same objective terms as the solver: total bill minus base-load energy and fixed charges.
+  const analysis = analyseCosts(problem, plan);
+  const fifo = analysis.baseline;
+  const unplaced = analysis.baselineUnscheduled.length;
+  const fifoObjective = `${(fifo.total - fifo.baseLoadCost - fifo.fixedCharge).toFixed(2)}${unplaced ? ` (${unplaced} unplaced)` : ''}`;
+  const key = keyOf(spec);
+  best[key] = Math.min(best[key] ?? Infinity, plan.solver.objective!);
+  table.push([
+    key,
+    plan.solver.columns,
+    plan.solver.rows,
+    plan.solver.nonzeros,
+    start ? firstPlanSeconds.toFixed(2) : 'none',
+    ...costs,
+    plan.solver.bound?.toFixed(2) ?? '-',
+    plan.solver.gap === null ? '-' : (plan.solver.gap * 100).toFixed(2),
+    fifoObjective,
+    plan.peakKw.toFixed(1),
+    (plan.solver.objective! / best[key]).toFixed(4),
+  ]);
+}
+writeFileSync(RESULTS, JSON.stringify(best, null, 2) + '\n');
+console.log(table.toString());
