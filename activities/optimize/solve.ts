@@ -82,17 +82,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   };
   if (best) report({ incumbent: best.objective }, true);
 
-  const model = highs.createModel({
-    numCols: milp.numCols,
-    numRows: milp.numRows,
-    colCost: milp.colCost,
-    colLower: milp.colLower,
-    colUpper: milp.colUpper,
-    rowLower: milp.rowLower,
-    rowUpper: milp.rowUpper,
-    integrality: milp.integrality as Int32Array,
-    matrix: { format: 'csc', numRows: milp.numRows, numCols: milp.numCols, starts: milp.starts, indices: milp.indices, values: milp.values },
-  });
+  const model = createModel(highs, milp);
   try {
     model.options.set({ output_flag: false, mip_rel_gap: options.mipGap, random_seed: options.randomSeed ?? 0 });
 
@@ -214,17 +204,7 @@ function reoptimise(highs: Highs, problem: PlanningProblem, milp: Milp, plan: Co
     }
   });
   const sub = assembleMilp(problem, subColumns, free.length, fixedLoad);
-  const model = highs.createModel({
-    numCols: sub.numCols,
-    numRows: sub.numRows,
-    colCost: sub.colCost,
-    colLower: sub.colLower,
-    colUpper: sub.colUpper,
-    rowLower: sub.rowLower,
-    rowUpper: sub.rowUpper,
-    integrality: sub.integrality as Int32Array,
-    matrix: { format: 'csc', numRows: sub.numRows, numCols: sub.numCols, starts: sub.starts, indices: sub.indices, values: sub.values },
-  });
+  const model = createModel(highs, sub);
   try {
     model.options.set({ output_flag: false, time_limit: seconds, mip_rel_gap: 0, random_seed: 0 });
     model.setSolution({ colValue: toColumnVector(problem, sub, current, fixedLoad) });
@@ -283,6 +263,21 @@ function readPlan(highs: Highs, model: Model, problem: PlanningProblem, milp: Mi
   const chosen = chosenFromVector(milp, jobCount, model.getSolution().colValue);
   if (chosen.some((col) => col < 0)) return null;
   return { chosen, objective: planObjective(problem, milp, chosen) };
+}
+
+/** A HiGHS model of the MILP (dispose it when done: WASM memory is not garbage-collected). */
+function createModel(highs: Highs, milp: Milp): Model {
+  return highs.createModel({
+    numCols: milp.numCols,
+    numRows: milp.numRows,
+    colCost: milp.colCost,
+    colLower: milp.colLower,
+    colUpper: milp.colUpper,
+    rowLower: milp.rowLower,
+    rowUpper: milp.rowUpper,
+    integrality: milp.integrality,
+    matrix: { format: 'csc', numRows: milp.numRows, numCols: milp.numCols, starts: milp.starts, indices: milp.indices, values: milp.values },
+  });
 }
 
 function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
