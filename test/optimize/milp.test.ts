@@ -103,6 +103,25 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
     expect(planViolations(problem, plan.assignments)).toEqual([]);
   });
 
+  it('flips between heat pump and gas boiler with the gas price', async () => {
+    // 100 kWh at 02:00 (off-peak 0.10): the heat pump (COP 4) draws 25 kWh = 2.50; the boiler burns 125 kWh x gas price.
+    const heatPump = { id: 'HP', name: 'Heat pump', type: 'heat_pump', capacityKw: 100, efficiency: 4 } as const;
+    const boiler = (price: number) => ({ ...G1, capacityKw: 100, fuelRatePerKwh: price });
+    const solveAt = (price: number) => solvePlan(problemFromRequest(handRequest([handJob('J', 100, '02:00', '03:00')], [heatPump, boiler(price)])), options);
+    const dearGas = await solveAt(0.03); // 3.75 on gas
+    expect(dearGas.assignments[0]).toMatchObject({ equipmentId: 'HP', electricKw: 25 });
+    expect(dearGas.solver.objective).toBeCloseTo(2.5, 9);
+    const cheapGas = await solveAt(0.015); // 1.875 on gas
+    expect(cheapGas.assignments[0]).toMatchObject({ equipmentId: 'G1', fuelKw: 125, electricKw: 0 });
+    expect(cheapGas.solver.objective).toBeCloseTo(1.875, 9);
+  });
+
+  it('places a job whose window leaves exactly one start', async () => {
+    const plan = await solvePlan(problemFromRequest(handRequest([handJob('ONE', 300, '05:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1])), options);
+    expect(plan.assignments[0]).toMatchObject({ equipmentId: 'E1', startSlot: 5, endSlot: 8 });
+    expect(plan.solver.columns).toBe(2); // its one start column and the on-peak demand column
+  });
+
   it('names the job no heater can run in time (E003)', async () => {
     const request = handRequest([handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1]);
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
