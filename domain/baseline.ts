@@ -1,4 +1,4 @@
-import { jobPlacements, toAssignment, type HeaterOption } from './heating.ts';
+import { jobPlacements, toAssignment, type HeaterOption, type JobPlacements } from './heating.ts';
 import type { Assignment, UnscheduledJob } from './plan.ts';
 import type { PlanningProblem } from './problem.ts';
 
@@ -8,10 +8,13 @@ import type { PlanningProblem } from './problem.ts';
  * ties), keeping heaters to one job at a time and the site under its contractual peak.
  * Tariffs play no part.
  */
-export function fifoBaseline(problem: PlanningProblem): { assignments: Assignment[]; unscheduled: UnscheduledJob[] } {
+export function fifoBaseline(
+  problem: PlanningProblem,
+  placements: JobPlacements[] = jobPlacements(problem.schedule.jobs, problem.equipment, problem.grid, problem.tariff),
+): { assignments: Assignment[]; unscheduled: UnscheduledJob[] } {
   const { grid, settings } = problem;
   const rates = problem.slots.map((s) => s.energyRate);
-  const order = jobPlacements(problem.schedule.jobs, problem.equipment, grid, problem.tariff).sort(
+  const order = [...placements].sort(
     (a, b) => a.job.priority - b.job.priority || a.job.earliestStart.localeCompare(b.job.earliestStart) || a.job.id.localeCompare(b.job.id),
   );
   const heaterRank = new Map(problem.equipment.map((e, i) => [e.id, i]));

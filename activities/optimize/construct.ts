@@ -1,5 +1,6 @@
 import type { PlanningProblem } from '../../domain/problem.ts';
-import type { Milp } from './milp.ts';
+import type { PeriodCategory } from '../../domain/tariff.ts';
+import { columnsByJob, type Milp } from './milp.ts';
 
 /** A complete plan in the MILP's columns: the chosen start column of each job, and its objective. */
 export interface ColumnPlan {
@@ -63,10 +64,9 @@ export function chosenFromVector(milp: Milp, jobCount: number, x: ArrayLike<numb
 export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw: number): number[] | null {
   const { grid, slots, settings } = problem;
   const jobCount = problem.schedule.jobs.length;
-  const columnsByJob: number[][] = Array.from({ length: jobCount }, () => []);
-  milp.startColumns.forEach((c, col) => columnsByJob[c.jobIndex].push(col));
-  const order = [...columnsByJob.keys()].sort(
-    (a, b) => columnsByJob[a].length - columnsByJob[b].length || problem.schedule.jobs[a].deadline.localeCompare(problem.schedule.jobs[b].deadline) || a - b,
+  const byJob = columnsByJob(milp, jobCount);
+  const order = [...byJob.keys()].sort(
+    (a, b) => byJob[a].length - byJob[b].length || problem.schedule.jobs[a].deadline.localeCompare(problem.schedule.jobs[b].deadline) || a - b,
   );
   const demandRate = new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]]));
   const rateAt = slots.map((s) => demandRate.get(s.category) ?? 0);
@@ -78,13 +78,13 @@ export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw
   for (const job of order) {
     let best = -1;
     let bestCost = Infinity;
-    for (const col of columnsByJob[job]) {
+    for (const col of byJob[job]) {
       const { option, start } = milp.startColumns[col];
       const end = start + option.durationSlots;
       const heaterBusy = busy.get(option.equipmentId)!;
       let fits = true;
       // Demand increase: per billed category, how far the run lifts its peak.
-      const lift = new Map<string, number>();
+      const lift = new Map<PeriodCategory, number>();
       for (let t = start; t < end && fits; t++) {
         const after = load[t] + option.electricKw;
         if (heaterBusy[t] || after > capKw + 1e-9) fits = false;
@@ -95,7 +95,7 @@ export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw
       }
       if (!fits) continue;
       let cost = milp.colCost[col];
-      for (const [category, up] of lift) if (up > 0) cost += up * demandRate.get(category as never)!;
+      for (const [category, up] of lift) if (up > 0) cost += up * demandRate.get(category)!;
       if (cost < bestCost - 1e-9) {
         best = col;
         bestCost = cost;
@@ -122,7 +122,7 @@ export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw
 export function constructPlan(problem: PlanningProblem, milp: Milp, caps = 8): ColumnPlan | null {
   const jobCount = problem.schedule.jobs.length;
   const candidates: number[][] = [];
-  if (milp.warmStart) candidates.push(chosenFromVector(milp, jobCount, milp.warmStart));
+  if (milp.fifoColumns) candidates.push(milp.fifoColumns);
   const limit = problem.settings.peakLimitKw ?? Infinity;
   const open = insertByMarginalCost(problem, milp, limit);
   if (open) candidates.push(open);

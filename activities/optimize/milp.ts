@@ -1,7 +1,7 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
-import { jobPlacements, runCost, type HeaterOption } from '../../domain/heating.ts';
-import { demandRates, loadProfile, peakByCategory } from '../../domain/load.ts';
+import { jobPlacements, runCost, type HeaterOption, type JobPlacements } from '../../domain/heating.ts';
+import { demandRates } from '../../domain/load.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
 
@@ -33,8 +33,8 @@ export interface Milp {
   startColumns: StartColumn[];
   /** Column index of D[c] per billed category. */
   demandColumns: Map<PeriodCategory, number>;
-  /** The FIFO plan as a complete column vector, when it places every job: a MIP start. */
-  warmStart: Float64Array | null;
+  /** The FIFO plan's start column per job, when it places every job (a candidate starting plan). */
+  fifoColumns: number[] | null;
 }
 
 const EPS = 1e-9;
@@ -71,7 +71,7 @@ export function buildMilp(problem: PlanningProblem): Milp {
   });
 
   const milp = assembleMilp(problem, startColumns, placements.length, new Float64Array(grid.slotCount).fill(settings.baseLoadKw));
-  milp.warmStart = fifoWarmStart(problem, milp);
+  milp.fifoColumns = fifoColumns(problem, milp, placements);
   return milp;
 }
 
@@ -170,29 +170,30 @@ export function assembleMilp(problem: PlanningProblem, startColumns: StartColumn
     values: Float64Array.from(values),
     startColumns,
     demandColumns,
-    warmStart: null,
+    fifoColumns: null,
   };
 }
 
-/** The FIFO baseline expressed in the MILP's columns, so HiGHS starts from a complete plan. */
-function fifoWarmStart(problem: PlanningProblem, milp: Milp): Float64Array | null {
-  const fifo = fifoBaseline(problem);
+/** The FIFO baseline in the MILP's columns, or null when it leaves a job out. */
+function fifoColumns(problem: PlanningProblem, milp: Milp, placements: JobPlacements[]): number[] | null {
+  const fifo = fifoBaseline(problem, placements);
   if (fifo.unscheduled.length) return null;
+  const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
   const column = new Map(milp.startColumns.map((c, col) => [`${c.option.jobId}\u0000${c.option.equipmentId}\u0000${c.start}`, col]));
-  const x = new Float64Array(milp.numCols);
+  const chosen = new Array<number>(problem.schedule.jobs.length).fill(-1);
   for (const a of fifo.assignments) {
     const col = column.get(`${a.jobId}\u0000${a.equipmentId}\u0000${a.startSlot}`);
     if (col === undefined) return null;
-    x[col] = 1;
+    chosen[jobIndex.get(a.jobId)!] = col;
   }
-  const peaks = peakByCategory(problem, loadProfile(problem, fifo.assignments));
-  for (const [category, col] of milp.demandColumns) x[col] = peaks.get(category) ?? problem.settings.baseLoadKw;
-  return x;
+  return chosen;
 }
 
-/** The chosen start column of every job in a solution vector. */
-export function chosenColumns(milp: Milp, colValue: ArrayLike<number>): StartColumn[] {
-  return milp.startColumns.filter((_, col) => colValue[col] > 0.5);
+/** Start columns grouped by job index. */
+export function columnsByJob(milp: Milp, jobCount: number): number[][] {
+  const byJob: number[][] = Array.from({ length: jobCount }, () => []);
+  milp.startColumns.forEach((c, col) => byJob[c.jobIndex].push(col));
+  return byJob;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -6,7 +6,7 @@ import { loadProfile, peakByCategory } from '../../domain/load.ts';
 import type { OptimizedSchedule, SolverStatus } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { chosenFromVector, constructPlan, planObjective, toColumnVector, type ColumnPlan } from './construct.ts';
-import { assembleMilp, buildMilp, type Milp, type StartColumn } from './milp.ts';
+import { assembleMilp, buildMilp, columnsByJob, type Milp, type StartColumn } from './milp.ts';
 
 export interface SolveOptions {
   timeLimitSeconds: number;
@@ -155,15 +155,14 @@ function improveByNeighbourhoods(
   const int = (lo: number, hi: number) => prand.unsafeUniformIntDistribution(lo, hi, rng);
   const heaterIds = problem.equipment.map((e) => e.id);
   const windowSlots = Math.max(1, Math.round((4 * 60) / problem.grid.slotMinutes));
-  const columnsByJob: number[][] = Array.from({ length: jobCount }, () => []);
-  milp.startColumns.forEach((c, col) => columnsByJob[c.jobIndex].push(col));
+  const byJob = columnsByJob(milp, jobCount);
   let best = start;
   let stall = 0;
   for (let round = 0; stall < MAX_STALL; round++) {
     const seconds = Math.min(NEIGHBOURHOOD_SECONDS, (deadline - performance.now()) / 1000);
     if (seconds < 0.1) break;
     const free = [...neighbourhood(round % 3, best, milp, jobCount, heaterIds, windowSlots, problem.grid.slotCount, int)];
-    const found = reoptimise(highs, problem, milp, best, free, columnsByJob, seconds);
+    const found = reoptimise(highs, problem, milp, best, free, byJob, seconds);
     if (found && found.objective < best.objective - 1e-6 * Math.max(1, Math.abs(best.objective))) {
       best = found;
       stall = 0;
@@ -174,7 +173,7 @@ function improveByNeighbourhoods(
 }
 
 /** Solves the sub-MILP of the `free` jobs with all others held in place; the full plan it gives, if any. */
-function reoptimise(highs: Highs, problem: PlanningProblem, milp: Milp, plan: ColumnPlan, free: number[], columnsByJob: number[][], seconds: number): ColumnPlan | null {
+function reoptimise(highs: Highs, problem: PlanningProblem, milp: Milp, plan: ColumnPlan, free: number[], byJob: number[][], seconds: number): ColumnPlan | null {
   const { grid, settings } = problem;
   const isFree = new Set(free);
   const fixedLoad = new Float64Array(grid.slotCount).fill(settings.baseLoadKw);
@@ -192,7 +191,7 @@ function reoptimise(highs: Highs, problem: PlanningProblem, milp: Milp, plan: Co
   const fullColumn: number[] = [];
   const current: number[] = [];
   free.forEach((job, k) => {
-    for (const col of columnsByJob[job]) {
+    for (const col of byJob[job]) {
       const { option, start } = milp.startColumns[col];
       const heaterBusy = busy.get(option.equipmentId)!;
       let fits = true;

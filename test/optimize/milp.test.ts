@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenFromVector, constructPlan, planObjective } from '../../activities/optimize/construct.ts';
+import { constructPlan, planObjective } from '../../activities/optimize/construct.ts';
 import { buildMilp } from '../../activities/optimize/milp.ts';
 import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
@@ -190,7 +190,7 @@ describe('solver behaviour on generated plant days', () => {
       const problem = problemFromRequest(generateRequest({ seed, jobs: 60, heaters: 5, windows: 'loose', utilisation: 0.5 }));
       const milp = buildMilp(problem);
       const plan = constructPlan(problem, milp)!;
-      const fifo = planObjective(problem, milp, chosenFromVector(milp, 60, milp.warmStart!));
+      const fifo = planObjective(problem, milp, milp.fifoColumns!);
       expect(plan.objective).toBeLessThanOrEqual(fifo + 1e-9);
       const energyRates = problem.slots.map((s) => s.energyRate);
       const assignments = plan.chosen.map((col) => toAssignment(milp.startColumns[col].option, milp.startColumns[col].start, problem.grid, energyRates));
