@@ -40,8 +40,8 @@ const table = new Table({
 for (const spec of FAMILY.filter((s) => !opts.only || s.jobs === Number(opts.only))) {
   const problem = problemFromRequest(generateRequest(spec));
   const t0 = performance.now();
-  const milp = buildMilp(problem);
-  const start = constructPlan(problem, milp);
+  const { milp, context } = buildMilp(problem);
+  const start = constructPlan(problem, context, milp);
   const firstPlanSeconds = (performance.now() - t0) / 1000;
   const costs: string[] = [];
   let last;

@@ -1,41 +1,37 @@
-import { jobPlacements, toAssignment, type HeaterOption, type JobPlacements } from './heating.ts';
+import { toAssignment, type HeaterOption } from './heating.ts';
+import { jobPlacements, topologicalOrder, type JobPlacements } from './placements.ts';
 import type { Assignment, UnscheduledJob } from './plan.ts';
+import { blockedReason, PlanState } from './plan-state.ts';
 import type { PlanningProblem } from './problem.ts';
 
 /**
- * The plan a plant runs without HeatScheduler: jobs by priority, then earliest start, then id;
- * each as early as possible on the eligible heater that can start it first (registry order breaks
- * ties), keeping heaters to one job at a time and the site under its contractual peak.
- * Tariffs play no part.
+ * The plan a plant runs without HeatScheduler: jobs by priority, then earliest start, then id
+ * (predecessors first); each as early as possible on the eligible heater that can start it first
+ * (registry order breaks ties), keeping every operating rule (one job per heater, off times,
+ * changeovers, starts per day, shifts, locks, precedence, the contractual peak). Tariffs play no part.
  */
 export function fifoBaseline(
   problem: PlanningProblem,
-  placements: JobPlacements[] = jobPlacements(problem.schedule.jobs, problem.equipment, problem.grid, problem.tariff),
+  placements: JobPlacements[] = jobPlacements(problem),
 ): { assignments: Assignment[]; unscheduled: UnscheduledJob[] } {
-  const { grid, settings } = problem;
+  const { grid } = problem;
   const rates = problem.slots.map((s) => s.energyRate);
-  const order = [...placements].sort(
-    (a, b) => a.job.priority - b.job.priority || a.job.earliestStart.localeCompare(b.job.earliestStart) || a.job.id.localeCompare(b.job.id),
+  const state = new PlanState(problem);
+  const jobs = placements.map((p) => p.job);
+  const order = topologicalOrder(
+    jobs.length,
+    state.rules.edges,
+    (a, b) => jobs[a].priority - jobs[b].priority || jobs[a].earliestStart.localeCompare(jobs[b].earliestStart) || jobs[a].id.localeCompare(jobs[b].id),
   );
   const heaterRank = new Map(problem.equipment.map((e, i) => [e.id, i]));
-  const busy = new Map(problem.equipment.map((e) => [e.id, new Array<boolean>(grid.slotCount).fill(false)]));
-  const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
-  const limit = settings.peakLimitKw ?? Infinity;
-
-  const fits = (option: HeaterOption, start: number) => {
-    const slots = busy.get(option.equipmentId)!;
-    for (let t = start; t < start + option.durationSlots; t++) {
-      if (slots[t] || load[t] + option.electricKw > limit + 1e-9) return false;
-    }
-    return true;
-  };
 
   const assignments: Assignment[] = [];
   const unscheduled: UnscheduledJob[] = [];
-  for (const { job, placements, excluded } of order) {
+  for (const jobIndex of order) {
+    const { job, placements: options, excluded } = placements[jobIndex];
     let best: { option: HeaterOption; start: number } | undefined;
-    for (const { option, starts } of placements) {
-      const start = starts.find((s) => fits(option, s));
+    for (const { option, starts } of options) {
+      const start = starts.find((s) => state.fits({ jobIndex, option, start: s }));
       if (start === undefined) continue;
       if (!best || start < best.start || (start === best.start && heaterRank.get(option.equipmentId)! < heaterRank.get(best.option.equipmentId)!)) {
         best = { option, start };
@@ -43,16 +39,13 @@ export function fifoBaseline(
     }
     if (!best) {
       const reasons = Object.entries(excluded).map(([id, why]) => `${id}: ${why}`);
-      if (placements.length) reasons.push(`${placements.map((p) => p.option.equipmentId).join(', ')}: busy or over the peak limit throughout the window`);
+      if (options.length) reasons.push(blockedReason(state, options.flatMap(({ option, starts }) => starts.map((start) => ({ jobIndex, option, start })))));
       unscheduled.push({ jobId: job.id, reason: reasons.join('; ') || 'no eligible heater' });
+      state.skip(jobIndex);
       continue;
     }
-    const { option, start } = best;
-    for (let t = start; t < start + option.durationSlots; t++) {
-      busy.get(option.equipmentId)![t] = true;
-      load[t] += option.electricKw;
-    }
-    assignments.push(toAssignment(option, start, grid, rates));
+    state.place({ jobIndex, ...best });
+    assignments.push(toAssignment(best.option, best.start, grid, rates));
   }
   assignments.sort((a, b) => a.startSlot - b.startSlot || a.jobId.localeCompare(b.jobId));
   return { assignments, unscheduled };

@@ -16,6 +16,10 @@ export const UnavailabilitySchema = z
   .refine((w) => Date.parse(w.end) > Date.parse(w.start), { path: ['end'], message: 'must be after start' })
   .transform((w) => ({ ...w, start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }));
 
+export const ChangeoverSchema = z
+  .object({ fromFamily: z.string().min(1), toFamily: z.string().min(1), minutes: z.number().int().min(0) })
+  .strict();
+
 export const EquipmentSchema = z
   .object({
     id: z.string().trim().min(1).max(50),
@@ -30,6 +34,12 @@ export const EquipmentSchema = z
     fuelRatePerKwh: z.number().min(0).optional(),
     minRunTimeMinutes: z.number().int().min(0).default(0),
     maxStartsPerDay: z.number().int().positive().optional(),
+    /** Least idle time between two runs. */
+    minOffTimeMinutes: z.number().int().min(0).default(0),
+    /** Cleaning or set-up time between a job of one product family and the next one's. */
+    changeovers: z.array(ChangeoverSchema).default([]),
+    /** Several jobs may share the heater as long as their thermal power fits its capacity (e.g. a large oven). */
+    allowStacking: z.boolean().default(false),
     /** Input energy drawn by each cold start. */
     startupEnergyKwh: z.number().min(0).default(0),
     location: z.string().max(100).optional(),
@@ -44,6 +54,12 @@ export const EquipmentSchema = z
       const what = e.type === 'heat_pump' ? 'a COP' : 'a fraction';
       ctx.addIssue({ code: 'custom', path: ['efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
     }
+    const seen = new Set<string>();
+    e.changeovers.forEach((c, i) => {
+      const pair = `${c.fromFamily}\u0000${c.toFamily}`;
+      if (seen.has(pair)) ctx.addIssue({ code: 'custom', path: ['changeovers', i], message: `repeats ${c.fromFamily} → ${c.toFamily}` });
+      seen.add(pair);
+    });
     const fuel = e.fuelType ?? defaultFuel(e.type);
     const electric = e.type !== 'gas_boiler';
     if (electric !== (fuel === 'electricity')) {

@@ -1,7 +1,7 @@
 import type { Equipment } from './equipment.ts';
 import { isElectric } from './equipment.ts';
 import type { Job } from './schedule.ts';
-import { boundaryAtOrAfter, boundaryAtOrBefore, slotsOverlapping, type SlotGrid } from './slot-grid.ts';
+import type { SlotGrid } from './slot-grid.ts';
 import type { Tariff } from './tariff.ts';
 
 /** How one job would run on one heater: contiguous slots at constant power. */
@@ -77,24 +77,6 @@ export function heaterOption(job: Job, heater: Equipment, slotMinutes: number, t
   };
 }
 
-/** Start slots where the option fits the job's window and misses the heater's unavailability. */
-export function feasibleStarts(job: Job, option: HeaterOption, heater: Equipment, grid: SlotGrid, blocked?: boolean[]): number[] {
-  const busy = blocked ?? slotsOverlapping(grid, heater.unavailability);
-  const first = Math.max(0, boundaryAtOrAfter(grid, job.earliestStart));
-  const lastEnd = Math.min(grid.slotCount, boundaryAtOrBefore(grid, job.deadline));
-  const starts: number[] = [];
-  let freeRun = 0; // free slots ending at t
-  const runEndingAt: number[] = [];
-  for (let t = 0; t < grid.slotCount; t++) {
-    freeRun = busy[t] ? 0 : freeRun + 1;
-    runEndingAt.push(freeRun);
-  }
-  for (let s = first; s + option.durationSlots <= lastEnd; s++) {
-    if (runEndingAt[s + option.durationSlots - 1] >= option.durationSlots) starts.push(s);
-  }
-  return starts;
-}
-
 /** Energy cost of running the option from `start`: electricity per slot rate, fuel at its price, one cold start. */
 export function runCost(option: HeaterOption, start: number, slotHours: number, energyRates: number[]): number {
   if (option.fuelPrice !== null) {
@@ -106,47 +88,6 @@ export function runCost(option: HeaterOption, start: number, slotHours: number, 
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-
-export interface Placement {
-  option: HeaterOption;
-  /** Feasible start slots, ascending. */
-  starts: number[];
-}
-
-export interface JobPlacements {
-  job: Job;
-  placements: Placement[];
-  /** Why each heater that offers no start was left out, by heater id. */
-  excluded: Record<string, string>;
-}
-
-/** Every (heater, start) a job may take in this problem, with the reasons for the heaters it may not use. */
-export function jobPlacements(
-  jobs: Job[],
-  equipment: Equipment[],
-  grid: SlotGrid,
-  tariff: Tariff,
-): JobPlacements[] {
-  const blockedByHeater = new Map(equipment.map((h) => [h.id, slotsOverlapping(grid, h.unavailability)]));
-  return jobs.map((job) => {
-    const placements: Placement[] = [];
-    const excluded: Record<string, string> = {};
-    for (const heater of equipment) {
-      const eligibility = heaterOption(job, heater, grid.slotMinutes, tariff);
-      if (!eligibility.ok) {
-        excluded[heater.id] = eligibility.reason;
-        continue;
-      }
-      const starts = feasibleStarts(job, eligibility.option, heater, grid, blockedByHeater.get(heater.id));
-      if (starts.length === 0) {
-        excluded[heater.id] = `no free ${eligibility.option.durationSlots * grid.slotMinutes}-min window between earliestStart and deadline`;
-        continue;
-      }
-      placements.push({ option: eligibility.option, starts });
-    }
-    return { job, placements, excluded };
-  });
-}
 
 /** The assignment record for running `option` from `start`. */
 export function toAssignment(option: HeaterOption, start: number, grid: SlotGrid, energyRates: number[]) {

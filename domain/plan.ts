@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ObjectiveSchema } from './settings.ts';
 import { PeriodCategorySchema } from './tariff.ts';
 
 export const AssignmentSchema = z.object({
@@ -34,7 +35,8 @@ export const OptimizedScheduleSchema = z.object({
   solver: z.object({
     name: z.literal('highs'),
     status: SolverStatusSchema,
-    /** Objective = heating energy + fuel + start-ups + demand charges (constants such as base-load energy excluded). */
+    objectiveKind: ObjectiveSchema,
+    /** minimize_cost: heating energy + fuel + start-ups + demand charges (base-load energy and fixed charges excluded); makespan and balance in hours. */
     objective: z.number().nullable(),
     bound: z.number().nullable(),
     /** Relative gap (objective - bound) / objective; 0 when proved optimal. */

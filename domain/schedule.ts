@@ -2,6 +2,22 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { InstantInputSchema, LocalDateSchema, TimeZoneSchema, toUtcIso } from './time.ts';
 
+export const PrecedenceTypeSchema = z.enum(['finish_to_start', 'start_to_start', 'finish_to_finish', 'start_to_finish']);
+export type PrecedenceType = z.infer<typeof PrecedenceTypeSchema>;
+
+/** This job's start or end (per `type`) comes at least `lagMinutes` after the predecessor's start or end. */
+export const PredecessorSchema = z
+  .object({
+    jobId: z.string().trim().min(1),
+    type: PrecedenceTypeSchema.default('finish_to_start'),
+    /** May be negative (an overlap). */
+    lagMinutes: z.number().int().min(-7 * 24 * 60).max(7 * 24 * 60).default(0),
+  })
+  .strict();
+
+/** A fixed heater and start, from an earlier plan version or set by an operator. */
+export const LockSchema = z.object({ equipmentId: z.string().trim().min(1), start: InstantInputSchema }).strict();
+
 export const JobSchema = z
   .object({
     id: z.string().trim().min(1).max(64),
@@ -20,6 +36,10 @@ export const JobSchema = z
     priority: z.number().int().min(1).max(5).default(3),
     temperatureSetpointC: z.number().min(-50).max(2000).optional(),
     allowedEquipment: z.array(z.string().min(1)).min(1).optional(),
+    /** Product family, for the heaters' changeover times (default: the product). */
+    productFamily: z.string().trim().min(1).max(100).optional(),
+    predecessors: z.array(PredecessorSchema).default([]),
+    lock: LockSchema.optional(),
   })
   .strict();
 
@@ -51,6 +71,7 @@ export const ProductionScheduleInputSchema = z
       const dl = utcMillisOrNaN(job.deadline, s.timeZone);
       if (!Number.isNaN(es) && !Number.isNaN(dl) && !(dl > es)) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'deadline'], message: 'must be after earliestStart' });
     });
+    precedenceProblems(s.jobs).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message }));
   }, { when: () => true }) // list window problems next to type errors elsewhere, not after the planner fixes those
   .transform((s) => ({
     ...s,
@@ -58,8 +79,49 @@ export const ProductionScheduleInputSchema = z
       ...job,
       earliestStart: toUtcIso(job.earliestStart, s.timeZone),
       deadline: toUtcIso(job.deadline, s.timeZone),
+      productFamily: job.productFamily ?? job.product,
+      lock: job.lock && { ...job.lock, start: toUtcIso(job.lock.start, s.timeZone) },
     })),
   }));
+
+/** Unknown or self predecessors, and cycles (each named once, at the job that closes it). */
+function precedenceProblems(jobs: unknown[]): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const index = new Map<string, number>();
+  jobs.forEach((job, i) => {
+    const id = (job as { id?: unknown })?.id;
+    if (typeof id === 'string' && !index.has(id.trim())) index.set(id.trim(), i);
+  });
+  const edges: number[][] = jobs.map(() => []);
+  jobs.forEach((job, i) => {
+    const preds = (job as { predecessors?: unknown })?.predecessors;
+    if (!Array.isArray(preds)) return;
+    preds.forEach((p, k) => {
+      const ref = (p as { jobId?: unknown })?.jobId;
+      if (typeof ref !== 'string') return;
+      const from = index.get(ref.trim());
+      if (from === undefined) problems.push({ path: ['jobs', i, 'predecessors', k, 'jobId'], message: `names no job of this schedule (${ref})` });
+      else if (from === i) problems.push({ path: ['jobs', i, 'predecessors', k, 'jobId'], message: 'a job cannot precede itself' });
+      else edges[from].push(i);
+    });
+  });
+  // Depth-first search for back edges.
+  const state = new Uint8Array(jobs.length); // 0 new, 1 on the stack, 2 done
+  const visit = (v: number, path: number[]): void => {
+    state[v] = 1;
+    path.push(v);
+    for (const w of edges[v]) {
+      if (state[w] === 1) {
+        const cycle = path.slice(path.indexOf(w)).map((j) => (jobs[j] as { id: string }).id);
+        problems.push({ path: ['jobs', w, 'predecessors'], message: `closes a precedence cycle: ${[...cycle, cycle[0]].join(' → ')}` });
+      } else if (state[w] === 0) visit(w, path);
+    }
+    path.pop();
+    state[v] = 2;
+  };
+  jobs.forEach((_, v) => state[v] === 0 && visit(v, []));
+  return problems;
+}
 
 function utcMillisOrNaN(value: unknown, zone: string): number {
   if (typeof value !== 'string') return NaN;

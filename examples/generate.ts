@@ -14,6 +14,11 @@ export interface InstanceSpec {
   peakLimitKw?: number;
   timeLimitSeconds?: number;
   slotMinutes?: number;
+  /**
+   * Operating rules on top: three product families with changeovers, a min off time and a cap on
+   * starts per day on every heater, day and late shifts, and chains of jobs (finish-to-start).
+   */
+  rules?: boolean;
 }
 
 /** The ToU table of the GL-019 design (rates per kWh, demand per kW). */
@@ -74,10 +79,40 @@ export function generateRequest(spec: InstanceSpec): RunRequestInput {
       priority: int(1, 5),
     };
   });
+  if (spec.rules) addRules(jobs, equipment, spec, rng);
   return {
     schedule: { tenant: 'bench', site: `gen-${spec.seed}`, scheduleDate: '2026-11-24', timeZone: 'America/Chicago', horizonDays: days, jobs },
     tariff: SEED_TARIFF,
     equipment,
-    settings: { slotMinutes, solverTimeLimitSeconds: spec.timeLimitSeconds ?? 30, peakLimitKw: spec.peakLimitKw, baseLoadKw: 100 },
+    settings: {
+      slotMinutes,
+      solverTimeLimitSeconds: spec.timeLimitSeconds ?? 30,
+      peakLimitKw: spec.peakLimitKw,
+      baseLoadKw: 100,
+      ...(spec.rules ? { staffedShifts: [{ from: '05:00', to: '23:00' }] } : {}),
+    },
   };
+}
+
+type GeneratedJob = ReturnType<typeof generateRequest>['schedule']['jobs'][number];
+
+function addRules(jobs: GeneratedJob[], equipment: EquipmentInput[], spec: InstanceSpec, rng: prand.RandomGenerator) {
+  const int = (lo: number, hi: number) => prand.unsafeUniformIntDistribution(lo, hi, rng);
+  const families = ['F1', 'F2', 'F3'];
+  for (const job of jobs) job.productFamily = families[int(0, 2)];
+  const perHeaterDay = Math.ceil(jobs.length / spec.heaters / (spec.days ?? 1));
+  for (const heater of equipment) {
+    heater.minOffTimeMinutes = 15;
+    heater.maxStartsPerDay = perHeaterDay + 3;
+    heater.changeovers = [
+      { fromFamily: 'F1', toFamily: 'F2', minutes: 15 },
+      { fromFamily: 'F2', toFamily: 'F3', minutes: 30 },
+      { fromFamily: 'F3', toFamily: 'F1', minutes: 45 },
+    ];
+  }
+  // Every fifth job follows the one before it, when their windows allow it.
+  for (let i = 5; i < jobs.length; i += 5) {
+    const [before, after] = [jobs[i - 1], jobs[i]];
+    if (Date.parse(after.deadline) - Date.parse(before.earliestStart) > 12 * 3_600_000) after.predecessors = [{ jobId: before.id, type: 'finish_to_start', lagMinutes: 15 }];
+  }
 }

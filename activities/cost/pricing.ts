@@ -3,6 +3,7 @@ import { heaterOption } from '../../domain/heating.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { demandRates, loadProfile, peakByCategory } from '../../domain/load.ts';
+import { demandFloorKw } from '../../domain/settings.ts';
 import { PERIOD_CATEGORIES, type PeriodCategory } from '../../domain/tariff.ts';
 
 /** Prices a plan: energy at slot rates, fuel, start-ups, base load, demand charges per category, fixed charges. */
@@ -60,7 +61,9 @@ export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): 
   const demandCharges = PERIOD_CATEGORIES.filter((c) => peaks.has(c)).map((category) => {
     const peakKw = peaks.get(category)!;
     const rate = rateByCategory.get(category) ?? 0;
-    return { category, peakKw, rate, cost: peakKw * rate };
+    // The billing period's incumbent peak and the ratchet set a floor under the billed demand.
+    const billedKw = Math.max(peakKw, demandFloorKw(settings, category));
+    return { category, peakKw, billedKw, rate, cost: billedKw * rate };
   });
   const demandCharge = demandCharges.reduce((s, d) => s + d.cost, 0);
   const fixedCharge = problem.fixedCharges.reduce((s, f) => s + f.amount, 0);

@@ -1,115 +1,153 @@
+import { topologicalOrder } from '../../domain/placements.ts';
+import { PlanState, runEnd } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
-import { columnsByJob, type Milp } from './milp.ts';
+import { columnsByJob, costObjective, type Milp, type ModelContext } from './milp.ts';
 
-/** A complete plan in the MILP's columns: the chosen start column of each job, and its objective. */
+/** A plan in the model's columns: the chosen run column per problem job (-1: unscheduled), and its objective. */
 export interface ColumnPlan {
-  /** Chosen start column per job index. */
   chosen: number[];
   objective: number;
 }
 
-/** Site electric load per slot when the chosen start columns run on top of `fixedLoadKw` (default: the base load). */
-function electricLoad(problem: PlanningProblem, milp: Milp, chosen: number[], fixedLoadKw?: Float64Array): Float64Array {
-  const load = fixedLoadKw ? Float64Array.from(fixedLoadKw) : new Float64Array(problem.grid.slotCount).fill(problem.settings.baseLoadKw);
-  for (const col of chosen) {
-    const { option, start } = milp.startColumns[col];
-    if (option.electricKw > 0) for (let t = start; t < start + option.durationSlots; t++) load[t] += option.electricKw;
-  }
-  return load;
+/** The plan's state (load, heaters, …) on top of `fixed`'s runs, or from scratch. */
+function stateOf(problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[], jobs: Iterable<number> = milp.jobs): PlanState {
+  const state = new PlanState(problem, context.rules);
+  for (const j of jobs) if (chosen[j] >= 0) state.place(milp.runs[chosen[j]]);
+  return state;
 }
 
-/** Peak load of each billed category, the value its demand column D[c] takes. */
-function billedPeaks(problem: PlanningProblem, milp: Milp, load: Float64Array): Map<number, number> {
-  const peaks = new Map<number, number>();
+/** Values of the model's extra columns (D, C, B, skips) for a plan whose runs sit on `state`. */
+function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], state: PlanState): Map<number, number> {
+  const values = new Map<number, number>();
+  const slotsByCategory = new Map<PeriodCategory, number>();
   for (const [category, col] of milp.demandColumns) {
-    let peak = problem.settings.baseLoadKw;
+    let peak = milp.colLower[col];
     problem.slots.forEach((s, t) => {
-      if (s.category === category) peak = Math.max(peak, load[t]);
+      if (s.category === category) peak = Math.max(peak, state.load[t]);
     });
-    peaks.set(col, peak);
+    values.set(col, Math.min(Math.max(peak, milp.colLower[col]), Math.max(milp.colUpper[col], milp.colLower[col])));
+    slotsByCategory.set(category, col);
   }
-  return peaks;
+  if (milp.makespanColumn !== undefined) {
+    values.set(milp.makespanColumn, state.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), milp.colLower[milp.makespanColumn]));
+  }
+  if (milp.balanceColumn !== undefined) {
+    let busiest = milp.colLower[milp.balanceColumn];
+    for (const h of problem.equipment) busiest = Math.max(busiest, state.placedOn(h.id).reduce((s, r) => s + r.option.durationSlots, 0));
+    values.set(milp.balanceColumn, busiest);
+  }
+  for (const [job, col] of milp.skipColumns) values.set(col, chosen[job] < 0 ? 1 : 0);
+  return values;
 }
 
-/** Objective of a set of chosen start columns: their run costs plus each billed category's peak at its demand rate. */
-export function planObjective(problem: PlanningProblem, milp: Milp, chosen: number[]): number {
-  let cost = chosen.reduce((sum, col) => sum + milp.colCost[col], 0);
-  for (const [col, peak] of billedPeaks(problem, milp, electricLoad(problem, milp, chosen))) cost += milp.colCost[col] * peak;
-  return cost;
+/** Objective of a plan of the whole model (skip penalties included). */
+export function planObjective(problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[]): number {
+  let objective = 0;
+  for (const j of milp.jobs) if (chosen[j] >= 0) objective += milp.colCost[chosen[j]];
+  for (const [col, value] of extraColumns(problem, milp, chosen, stateOf(problem, context, milp, chosen))) objective += milp.colCost[col] * value;
+  return objective;
 }
 
-/** The plan as a full column vector for HiGHS (demand columns at the plan's peaks, over `fixedLoadKw` in a sub-model). */
-export function toColumnVector(problem: PlanningProblem, milp: Milp, chosen: number[], fixedLoadKw?: Float64Array): Float64Array {
+/** The plan as a column vector for HiGHS; `fixed` holds the runs kept in place around a neighbourhood model. */
+export function toColumnVector(problem: PlanningProblem, milp: Milp, chosen: number[], fixed: PlanState): Float64Array {
   const x = new Float64Array(milp.numCols);
-  for (const col of chosen) x[col] = 1;
-  for (const [col, peak] of billedPeaks(problem, milp, electricLoad(problem, milp, chosen, fixedLoadKw))) x[col] = peak;
+  const state = fixed;
+  const placed: number[] = [];
+  for (const j of milp.jobs) {
+    if (chosen[j] < 0) continue;
+    x[chosen[j]] = 1;
+    placed.push(j);
+  }
+  // Extra columns are read off a copy of `fixed` with this model's runs added.
+  const combined = new PlanState(problem, state.rules);
+  for (const r of state.runs) if (r) combined.place(r);
+  for (const j of placed) combined.place(milp.runs[chosen[j]]);
+  for (const [col, value] of extraColumns(problem, milp, chosen, combined)) x[col] = value;
   return x;
 }
 
-/** Reads the chosen start column of every job from a column vector. */
+/** Reads the chosen run column of each of the model's jobs from a column vector (-1 when skipped). */
 export function chosenFromVector(milp: Milp, jobCount: number, x: ArrayLike<number>): number[] {
   const chosen = new Array<number>(jobCount).fill(-1);
-  milp.startColumns.forEach((c, col) => {
-    if (x[col] > 0.5) chosen[c.jobIndex] = col;
+  milp.runs.forEach((r, col) => {
+    if (x[col] > 0.5) chosen[r.jobIndex] = col;
   });
   return chosen;
 }
 
 /**
- * Greedy insertion by marginal cost: jobs with the fewest placements first, each on the column
- * that adds the least energy cost plus demand charge, keeping heaters to one job at a time and
- * the site load under `capKw`. Returns null when some job finds no room under the cap.
+ * Greedy insertion: jobs in precedence order, the most constrained first, each on the run that
+ * adds least to the objective (energy plus the rise of each billed peak times its demand rate;
+ * the end for makespan; the heater's load for balance), keeping every rule and the site load
+ * under `capKw`. A job with no room stays unscheduled (-1).
  */
-export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw: number): number[] | null {
-  const { grid, slots, settings } = problem;
+export function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: Milp, capKw: number): number[] {
+  const { slots, settings } = problem;
   const jobCount = problem.schedule.jobs.length;
   const byJob = columnsByJob(milp, jobCount);
-  const order = [...byJob.keys()].sort(
-    (a, b) => byJob[a].length - byJob[b].length || problem.schedule.jobs[a].deadline.localeCompare(problem.schedule.jobs[b].deadline) || a - b,
-  );
+  const jobs = problem.schedule.jobs;
+  const inModel = new Set(milp.jobs);
+  const order = topologicalOrder(
+    jobCount,
+    context.rules.edges,
+    (a, b) => byJob[a].length - byJob[b].length || jobs[a].deadline.localeCompare(jobs[b].deadline) || a - b,
+  ).filter((j) => inModel.has(j));
   const demandRate = new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]]));
-  const rateAt = slots.map((s) => demandRate.get(s.category) ?? 0);
-  const categoryPeak = new Map([...milp.demandColumns.keys()].map((c) => [c, settings.baseLoadKw]));
-  const load = new Float64Array(grid.slotCount).fill(settings.baseLoadKw);
-  const busy = new Map(problem.equipment.map((e) => [e.id, new Uint8Array(grid.slotCount)]));
+  const categoryPeak = new Map([...milp.demandColumns].map(([category, col]) => [category, Math.max(settings.baseLoadKw, milp.colLower[col])]));
+  const state = new PlanState(problem, context.rules);
+  const busySlots = new Map(problem.equipment.map((e) => [e.id, 0]));
   const chosen = new Array<number>(jobCount).fill(-1);
+  const costs = costObjective(problem);
 
   for (const job of order) {
     let best = -1;
-    let bestCost = Infinity;
+    let bestScore = Infinity;
+    let bestTie = Infinity;
     for (const col of byJob[job]) {
-      const { option, start } = milp.startColumns[col];
-      const end = start + option.durationSlots;
-      const heaterBusy = busy.get(option.equipmentId)!;
-      let fits = true;
-      // Demand increase: per billed category, how far the run lifts its peak.
-      const lift = new Map<PeriodCategory, number>();
-      for (let t = start; t < end && fits; t++) {
-        const after = load[t] + option.electricKw;
-        if (heaterBusy[t] || after > capKw + 1e-9) fits = false;
-        else if (rateAt[t] > 0 && option.electricKw > 0) {
-          const category = slots[t].category;
-          lift.set(category, Math.max(lift.get(category) ?? 0, after - categoryPeak.get(category)!));
+      const run = milp.runs[col];
+      const { option, start } = run;
+      const end = runEnd(run);
+      let overCap = false;
+      for (let t = start; t < end && !overCap; t++) overCap = state.load[t] + option.electricKw > capKw + 1e-9;
+      if (overCap || !state.fits(run)) continue;
+      let score: number;
+      let tie = 0;
+      if (costs) {
+        score = milp.colCost[col];
+        const lift = new Map<PeriodCategory, number>();
+        if (option.electricKw > 0) {
+          for (let t = start; t < end; t++) {
+            const category = slots[t].category;
+            if (!demandRate.has(category)) continue;
+            lift.set(category, Math.max(lift.get(category) ?? 0, state.load[t] + option.electricKw - categoryPeak.get(category)!));
+          }
         }
+        for (const [category, up] of lift) if (up > 0) score += up * demandRate.get(category)!;
+      } else if (settings.objective === 'minimize_makespan') {
+        score = end;
+        tie = option.durationSlots;
+      } else {
+        score = busySlots.get(option.equipmentId)! + option.durationSlots;
+        tie = end;
       }
-      if (!fits) continue;
-      let cost = milp.colCost[col];
-      for (const [category, up] of lift) if (up > 0) cost += up * demandRate.get(category)!;
-      if (cost < bestCost - 1e-9) {
+      if (score < bestScore - 1e-9 || (score < bestScore + 1e-9 && tie < bestTie)) {
         best = col;
-        bestCost = cost;
+        bestScore = score;
+        bestTie = tie;
       }
     }
-    if (best < 0) return null;
+    if (best < 0) {
+      state.skip(job);
+      continue;
+    }
+    const run = milp.runs[best];
     chosen[job] = best;
-    const { option, start } = milp.startColumns[best];
-    const heaterBusy = busy.get(option.equipmentId)!;
-    for (let t = start; t < start + option.durationSlots; t++) {
-      heaterBusy[t] = 1;
-      load[t] += option.electricKw;
+    state.place(run);
+    busySlots.set(run.option.equipmentId, busySlots.get(run.option.equipmentId)! + run.option.durationSlots);
+    for (let t = run.start; t < runEnd(run); t++) {
       const category = slots[t].category;
-      if (categoryPeak.has(category)) categoryPeak.set(category, Math.max(categoryPeak.get(category)!, load[t]));
+      if (categoryPeak.has(category)) categoryPeak.set(category, Math.max(categoryPeak.get(category)!, state.load[t]));
     }
   }
   return chosen;
@@ -117,33 +155,27 @@ export function insertByMarginalCost(problem: PlanningProblem, milp: Milp, capKw
 
 /**
  * The best of the FIFO plan and greedy insertions under a range of peak caps (a lower cap trades
- * energy cost for demand charge). Null only when no attempt places every job.
+ * energy cost for demand charge). Plans that leave jobs out carry their skip penalties, so a
+ * complete plan always wins over a partial one.
  */
-export function constructPlan(problem: PlanningProblem, milp: Milp, caps = 8): ColumnPlan | null {
+export function constructPlan(problem: PlanningProblem, context: ModelContext, milp: Milp, caps = 8): ColumnPlan {
   const jobCount = problem.schedule.jobs.length;
-  const candidates: number[][] = [];
-  if (milp.fifoColumns) candidates.push(milp.fifoColumns);
   const limit = problem.settings.peakLimitKw ?? Infinity;
-  const open = insertByMarginalCost(problem, milp, limit);
-  if (open) candidates.push(open);
-  // Caps between the least any plan can reach (base + the largest unavoidable draw) and the open plan's peak.
-  const base = problem.settings.baseLoadKw;
-  let floor = base;
-  const minDraw = new Array<number>(jobCount).fill(Infinity);
-  for (const c of milp.startColumns) minDraw[c.jobIndex] = Math.min(minDraw[c.jobIndex], c.option.electricKw);
-  for (const d of minDraw) floor = Math.max(floor, base + d);
-  const top = Math.min(limit, open ? Math.max(...electricLoad(problem, milp, open)) : limit);
-  if (Number.isFinite(top)) {
-    for (let i = 0; i < caps; i++) {
-      const cap = floor + ((top - floor) * i) / caps;
-      const plan = insertByMarginalCost(problem, milp, cap);
-      if (plan) candidates.push(plan);
-    }
+  const open = insertGreedily(problem, context, milp, limit);
+  const candidates: number[][] = [context.fifo, open];
+  if (milp.demandColumns.size) {
+    // Caps between the least any plan can reach (base + the largest unavoidable draw) and the open plan's peak.
+    const base = problem.settings.baseLoadKw;
+    const minDraw = new Array<number>(jobCount).fill(Infinity);
+    for (const r of milp.runs) minDraw[r.jobIndex] = Math.min(minDraw[r.jobIndex], r.option.electricKw);
+    const floor = milp.jobs.reduce((f, j) => Math.max(f, base + minDraw[j]), base);
+    const top = Math.min(limit, Math.max(...stateOf(problem, context, milp, open).load));
+    for (let i = 0; i < caps; i++) candidates.push(insertGreedily(problem, context, milp, floor + ((top - floor) * i) / caps));
   }
-  let best: ColumnPlan | null = null;
+  let best: ColumnPlan | undefined;
   for (const chosen of candidates) {
-    const objective = planObjective(problem, milp, chosen);
+    const objective = planObjective(problem, context, milp, chosen);
     if (!best || objective < best.objective - 1e-9) best = { chosen, objective };
   }
-  return best;
+  return best!;
 }

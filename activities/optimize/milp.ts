@@ -1,21 +1,18 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
-import { jobPlacements, runCost, type HeaterOption, type JobPlacements } from '../../domain/heating.ts';
+import { runCost } from '../../domain/heating.ts';
 import { demandRates } from '../../domain/load.ts';
+import { jobPlacements, pointOf, type JobPlacements } from '../../domain/placements.ts';
+import type { UnscheduledJob } from '../../domain/plan.ts';
+import { PlanState, planRules, runEnd, type PlanRules, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
+import { demandFloorKw, priorityWeight } from '../../domain/settings.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
 
-/** One binary column: job `jobIndex` runs `option` from slot `start`. */
-export interface StartColumn {
-  jobIndex: number;
-  option: HeaterOption;
-  start: number;
-}
-
 /**
- * The time-indexed MILP in HiGHS' sparse form (see MODEL.md):
- * binaries x[j,h,s] for every feasible (job, heater, start), continuous D[c] for the peak of each
- * tariff category that carries a demand charge.
+ * The time-indexed MILP in HiGHS' sparse form (see MODEL.md): a binary per feasible run
+ * (job, heater, start), a skip column per job (partial plans), continuous D[c] per billed tariff
+ * category, and C (makespan) or B (busiest heater) for those objectives.
  */
 export interface Milp {
   numCols: number;
@@ -30,18 +27,37 @@ export interface Milp {
   starts: Int32Array;
   indices: Int32Array;
   values: Float64Array;
-  startColumns: StartColumn[];
-  /** Column index of D[c] per billed category. */
+  /** The run of each binary column (columns 0..runs.length-1); job indices are the problem's. */
+  runs: Run[];
+  /** Problem job indices this model places. */
+  jobs: number[];
+  skipColumns: Map<number, number>;
   demandColumns: Map<PeriodCategory, number>;
-  /** The FIFO plan's start column per job, when it places every job (a candidate starting plan). */
-  fifoColumns: number[] | null;
+  makespanColumn?: number;
+  balanceColumn?: number;
+}
+
+/** What every model of one problem shares: the rules, the placements, and the cost of leaving a job out. */
+export interface ModelContext {
+  rules: PlanRules;
+  placements: JobPlacements[];
+  /** Jobs no heater can run at all (never in a model), with the reason. */
+  unplaceable: UnscheduledJob[];
+  /** Objective penalty for leaving each job unscheduled: above any objective a plan can reach, scaled by priority. */
+  skipPenalty: Float64Array;
+  /** The FIFO plan's column per job (-1 where it leaves the job out). */
+  fifo: number[];
 }
 
 const EPS = 1e-9;
+export const costObjective = (problem: PlanningProblem) => problem.settings.objective === 'minimize_cost' || problem.settings.objective === 'minimize_tardiness';
 
-/** Builds the MILP, or throws E003 naming every job that no heater can run at all. */
-export function buildMilp(problem: PlanningProblem): Milp {
-  const { grid, settings, slots } = problem;
+/**
+ * The whole problem's model and context. Jobs no heater can run go to `unplaceable`; with
+ * `allOrNothing` they are an E003 naming every such job and why. `latestEnd` drops runs ending later.
+ */
+export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?: number } = {}): { milp: Milp; context: ModelContext } {
+  const { settings } = problem;
   const limit = settings.peakLimitKw;
   if (limit !== undefined && settings.baseLoadKw > limit + EPS) {
     throw new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No feasible plan', [
@@ -49,151 +65,315 @@ export function buildMilp(problem: PlanningProblem): Milp {
     ]);
   }
   const headroom = limit === undefined ? Infinity : limit - settings.baseLoadKw;
-  const placements = jobPlacements(problem.schedule.jobs, problem.equipment, grid, problem.tariff);
-
-  const unplaceable: FieldProblem[] = [];
-  placements.forEach(({ job, placements: options, excluded }, i) => {
-    const withinLimit = options.filter(({ option }) => option.electricKw <= headroom + EPS);
-    for (const { option } of options.filter((o) => !withinLimit.includes(o))) {
-      excluded[option.equipmentId] = `draws ${round(option.electricKw)} kW, over the ${round(headroom)} kW left under peakLimitKw after the base load`;
+  const placements = jobPlacements(problem, { latestEnd });
+  const problems: FieldProblem[] = [];
+  const unplaceable: UnscheduledJob[] = [];
+  placements.forEach((jp, i) => {
+    const within = jp.placements.filter(({ option }) => option.electricKw <= headroom + EPS);
+    for (const { option } of jp.placements.filter((o) => !within.includes(o))) {
+      jp.excluded[option.equipmentId] = `draws ${round(option.electricKw)} kW, over the ${round(headroom)} kW left under peakLimitKw after the base load`;
     }
-    placements[i].placements = withinLimit;
-    if (withinLimit.length === 0) {
-      const reasons = Object.entries(excluded).map(([id, why]) => `${id}: ${why}`);
-      unplaceable.push({ path: `schedule.jobs[${i}]`, message: `job ${job.id} fits no heater (${reasons.join('; ') || 'no heaters at the site'})` });
-    }
+    jp.placements = within;
+    if (within.length) return;
+    const reason = groupedReasons(jp.excluded) || 'no heaters at the site';
+    unplaceable.push({ jobId: jp.job.id, reason });
+    problems.push({ path: `schedule.jobs[${i}]`, message: `job ${jp.job.id} fits no heater (${reason})` });
   });
-  if (unplaceable.length) throw new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No feasible plan', unplaceable);
+  if (problems.length && settings.allOrNothing) throw new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No feasible plan', problems);
 
-  const startColumns: StartColumn[] = [];
+  const runs: Run[] = [];
+  const jobs: number[] = [];
   placements.forEach(({ placements: options }, jobIndex) => {
-    for (const { option, starts } of options) for (const start of starts) startColumns.push({ jobIndex, option, start });
+    if (options.length) jobs.push(jobIndex);
+    for (const { option, starts } of options) for (const start of starts) runs.push({ jobIndex, option, start });
   });
-
-  const milp = assembleMilp(problem, startColumns, placements.length, new Float64Array(grid.slotCount).fill(settings.baseLoadKw));
-  milp.fifoColumns = fifoColumns(problem, milp, placements);
-  return milp;
+  const rules = planRules(problem);
+  const context: ModelContext = { rules, placements, unplaceable, skipPenalty: skipPenalties(problem, runs), fifo: [] };
+  const milp = assembleMilp(problem, context, runs, jobs, new PlanState(problem, rules), true);
+  context.fifo = fifoColumns(problem, milp, placements);
+  return { milp, context };
 }
 
 /**
- * The model over the given start columns (job indices 0..jobCount-1). `fixedLoadKw` is the load
- * per slot that is there whatever these columns do: the base load, plus, in a neighbourhood
- * sub-model, the jobs held in place.
+ * The model over the given runs for the given jobs, around the runs already placed in `fixed`
+ * (nothing for the whole problem; the jobs held in place for a neighbourhood). Runs must be
+ * compatible with `fixed` (`fixed.fits`); rows then only couple the given runs.
  */
-export function assembleMilp(problem: PlanningProblem, startColumns: StartColumn[], jobCount: number, fixedLoadKw: Float64Array): Milp {
-  const { grid, settings, slots } = problem;
-  const limit = settings.peakLimitKw;
-  // Heater-slot rows only where two or more columns compete for the slot.
-  const heaterSlotCover = new Map<string, number>();
-  const key = (equipmentId: string, t: number) => `${equipmentId}\u0000${t}`;
-  for (const c of startColumns) {
-    for (let t = c.start; t < c.start + c.option.durationSlots; t++) {
-      const k = key(c.option.equipmentId, t);
-      heaterSlotCover.set(k, (heaterSlotCover.get(k) ?? 0) + 1);
-    }
-  }
-  let numRows = jobCount;
-  const heaterSlotRow = new Map<string, number>();
-  for (const [k, count] of heaterSlotCover) if (count > 1) heaterSlotRow.set(k, numRows++);
-
-  // Peak rows: slots an electric column touches, when a demand charge or a limit applies there.
-  const rates = demandRates(problem);
-  const billed = (t: number) => (rates.get(slots[t].category) ?? 0) > 0;
-  const electricSlot = new Array<boolean>(grid.slotCount).fill(false);
-  for (const c of startColumns) if (c.option.electricKw > 0) for (let t = c.start; t < c.start + c.option.durationSlots; t++) electricSlot[t] = true;
-  const peakRow = new Array<number>(grid.slotCount).fill(-1);
-  for (let t = 0; t < grid.slotCount; t++) if (electricSlot[t] && (billed(t) || limit !== undefined)) peakRow[t] = numRows++;
-
-  const demandColumns = new Map<PeriodCategory, number>();
-  for (const [category, rate] of rates) if (rate > 0) demandColumns.set(category, startColumns.length + demandColumns.size);
-  const numCols = startColumns.length + demandColumns.size;
-
-  const colCost = new Float64Array(numCols);
-  const colLower = new Float64Array(numCols);
-  const colUpper = new Float64Array(numCols);
-  const integrality = new Int32Array(numCols);
-  const starts = new Int32Array(numCols + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  const energyRates = slots.map((s) => s.energyRate);
+export function assembleMilp(problem: PlanningProblem, context: ModelContext, runs: Run[], jobs: number[], fixed: PlanState, allowSkip: boolean): Milp {
+  const { grid, settings, slots, equipment } = problem;
+  const T = grid.slotCount;
   const slotHours = grid.slotMinutes / 60;
+  const limit = settings.peakLimitKw;
+  const { rules } = context;
+  const jobRow = new Map(jobs.map((j, i) => [j, i]));
+  const rowLower: number[] = jobs.map(() => 1);
+  const rowUpper: number[] = jobs.map(() => 1);
+  const addRow = (lower: number, upper: number) => (rowLower.push(lower), rowUpper.push(upper), rowLower.length - 1);
+  /** Matrix entries of each column, [row, value, row, value, …]. */
+  const entries: number[][] = runs.map((r) => [jobRow.get(r.jobIndex)!, 1]);
+  const byHeater = new Map(equipment.map((h) => [h.id, [] as number[]]));
+  runs.forEach((r, col) => byHeater.get(r.option.equipmentId)!.push(col));
 
-  startColumns.forEach((c, col) => {
-    colCost[col] = runCost(c.option, c.start, slotHours, energyRates);
-    colUpper[col] = 1;
-    integrality[col] = 1;
-    indices.push(c.jobIndex);
-    values.push(1);
-    const end = c.start + c.option.durationSlots;
-    for (let t = c.start; t < end; t++) {
-      const row = heaterSlotRow.get(key(c.option.equipmentId, t));
-      if (row !== undefined) indices.push(row), values.push(1);
+  for (const heater of equipment) {
+    const cols = byHeater.get(heater.id)!;
+    if (!cols.length) continue;
+    const capacity = rules.stacking.get(heater.id);
+    if (capacity != null) {
+      // Stacking: the thermal power of the runs in a slot stays within the capacity.
+      const demand = new Float64Array(T);
+      for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) demand[t] += runs[col].option.thermalKw;
+      const row = new Int32Array(T).fill(-1);
+      for (let t = 0; t < T; t++) if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS) row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t));
+      for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], runs[col].option.thermalKw);
+    } else {
+      // One run at a time; a run holds the heater for its min off time after it ends.
+      const off = rules.offSlots.get(heater.id)!;
+      const held = (r: Run) => Math.min(T, runEnd(r) + off);
+      const cover = new Int32Array(T);
+      for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) cover[t]++;
+      const row = new Int32Array(T).fill(-1);
+      for (let t = 0; t < T; t++) if (cover[t] > 1) row[t] = addRow(-Infinity, 1);
+      for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
+      addChangeoverRows(heater.id, cols, off);
     }
-    if (c.option.electricKw > 0) {
-      for (let t = c.start; t < end; t++) if (peakRow[t] >= 0) indices.push(peakRow[t]), values.push(c.option.electricKw);
+    // Starts per local day.
+    const max = rules.maxStarts.get(heater.id);
+    if (max !== undefined) {
+      const byDay = new Map<number, number[]>();
+      for (const col of cols) {
+        const day = rules.slotDay[runs[col].start];
+        byDay.set(day, [...(byDay.get(day) ?? []), col]);
+      }
+      for (const [day, dayCols] of byDay) {
+        const left = max - fixed.startsOn(heater.id, day);
+        if (dayCols.length <= left) continue;
+        const row = addRow(-Infinity, left);
+        for (const col of dayCols) entries[col].push(row, 1);
+      }
     }
-    starts[col + 1] = indices.length;
+  }
+
+  /**
+   * Changeover from family A to B longer than the off time: while a B run occupies slot t, no A run
+   * may have ended within the changeover before t. `M` bounds how many A tails can cover one slot.
+   */
+  function addChangeoverRows(heaterId: string, cols: number[], off: number) {
+    const heater = equipment.find((h) => h.id === heaterId)!;
+    for (const c of heater.changeovers) {
+      const gap = rules.gapSlots(heaterId, c.fromFamily, c.toFamily);
+      if (gap <= off) continue;
+      const from = cols.filter((col) => rules.families[runs[col].jobIndex] === c.fromFamily);
+      const to = cols.filter((col) => rules.families[runs[col].jobIndex] === c.toFamily);
+      if (!from.length || !to.length) continue;
+      const tail = new Int32Array(T);
+      const occupied = new Int32Array(T);
+      let shortest = Infinity;
+      for (const col of from) {
+        shortest = Math.min(shortest, runs[col].option.durationSlots);
+        for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) tail[t]++;
+      }
+      for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) occupied[t]++;
+      const M = Math.max(1, Math.ceil(gap / (shortest + off)));
+      const row = new Int32Array(T).fill(-1);
+      for (let t = 0; t < T; t++) if (tail[t] && occupied[t]) row[t] = addRow(-Infinity, M);
+      for (const col of from) for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
+      for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], M);
+    }
+  }
+
+  // Precedence between two jobs of this model (those held in place already filtered the runs).
+  const colsOfJob = new Map(jobs.map((j) => [j, [] as number[]]));
+  runs.forEach((r, col) => colsOfJob.get(r.jobIndex)!.push(col));
+  const precedenceRows: { row: number; to: number; from: number; bigM: number }[] = [];
+  for (const e of rules.edges) {
+    if (!jobRow.has(e.from) || !jobRow.has(e.to)) continue;
+    const row = addRow(e.lagSlots, Infinity);
+    for (const col of colsOfJob.get(e.to)!) entries[col].push(row, pointOf(e.toPoint, runs[col].start, runs[col].option.durationSlots));
+    for (const col of colsOfJob.get(e.from)!) entries[col].push(row, -pointOf(e.fromPoint, runs[col].start, runs[col].option.durationSlots));
+    precedenceRows.push({ row, to: e.to, from: e.from, bigM: 2 * T + Math.abs(e.lagSlots) });
+  }
+
+  // Site load: demand peaks per billed category, and the contractual limit.
+  const rates = costObjective(problem) ? demandRates(problem) : new Map<PeriodCategory, number>();
+  const demandColumns = new Map<PeriodCategory, number>();
+  const demandBounds = new Map<PeriodCategory, [number, number]>();
+  for (const [category, rate] of rates) {
+    if (rate <= 0) continue;
+    const floor = demandFloorKw(settings, category);
+    let fixedPeak = 0;
+    for (let t = 0; t < T; t++) if (slots[t].category === category) fixedPeak = Math.max(fixedPeak, fixed.load[t]);
+    // A floor above the limit bills the floor whatever the plan does; the limit then holds per slot.
+    const carriesLimit = limit === undefined || floor <= limit;
+    demandBounds.set(category, carriesLimit ? [Math.max(floor, fixedPeak), limit ?? Infinity] : [floor, floor]);
+    demandColumns.set(category, -1);
+  }
+  const viaDemand = (t: number) => demandColumns.has(slots[t].category) && demandBounds.get(slots[t].category)![1] !== demandBounds.get(slots[t].category)![0];
+  const electric = new Uint8Array(T);
+  for (const r of runs) if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) electric[t] = 1;
+  const peakRow = new Int32Array(T).fill(-1);
+  for (let t = 0; t < T; t++) {
+    if (!electric[t]) continue;
+    if (viaDemand(t)) peakRow[t] = addRow(-Infinity, -fixed.load[t]);
+    else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t]);
+  }
+  runs.forEach((r, col) => {
+    if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], r.option.electricKw);
   });
-  for (const [category, col] of demandColumns) {
-    colCost[col] = rates.get(category)!;
-    let floor = 0;
-    for (let t = 0; t < grid.slotCount; t++) if (slots[t].category === category) floor = Math.max(floor, fixedLoadKw[t]);
-    colLower[col] = floor;
-    colUpper[col] = limit ?? Infinity;
-    for (let t = 0; t < grid.slotCount; t++) {
-      if (peakRow[t] >= 0 && slots[t].category === category) indices.push(peakRow[t]), values.push(-1);
+
+  // Column costs and the extra columns.
+  const energyRates = slots.map((s) => s.energyRate);
+  const cost: number[] = runs.map((r) => runObjective(problem, r, slotHours, energyRates));
+  const lower: number[] = runs.map(() => 0);
+  const upper: number[] = runs.map(() => 1);
+  const integer: number[] = runs.map(() => 1);
+  const addColumn = (c: number, lo: number, hi: number, column: number[]) => {
+    cost.push(c), lower.push(lo), upper.push(hi), integer.push(0), entries.push(column);
+    return entries.length - 1;
+  };
+  for (const category of demandColumns.keys()) {
+    const column: number[] = [];
+    for (let t = 0; t < T; t++) if (peakRow[t] >= 0 && slots[t].category === category && viaDemand(t)) column.push(peakRow[t], -1);
+    const [lo, hi] = demandBounds.get(category)!;
+    demandColumns.set(category, addColumn(rates.get(category)!, lo, hi, column));
+  }
+  let makespanColumn: number | undefined;
+  let balanceColumn: number | undefined;
+  if (settings.objective === 'minimize_makespan') {
+    // C ≥ every run's end; and C ≥ a heater's first possible start + all the work it takes on (a valid cut).
+    const column: number[] = [];
+    for (const j of jobs) {
+      const row = addRow(-Infinity, 0);
+      for (const col of colsOfJob.get(j)!) entries[col].push(row, runEnd(runs[col]));
+      column.push(row, -1);
     }
-    starts[col + 1] = indices.length;
+    for (const heater of equipment) {
+      const cols = byHeater.get(heater.id)!;
+      if (!cols.length || rules.stacking.get(heater.id) != null) continue;
+      const held = fixed.placedOn(heater.id);
+      const first = Math.min(cols.reduce((m, c) => Math.min(m, runs[c].start), Infinity), held.reduce((m, r) => Math.min(m, r.start), Infinity));
+      const heldSlots = held.reduce((s, r) => s + r.option.durationSlots, 0);
+      const row = addRow(-Infinity, -(first + heldSlots));
+      for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
+      column.push(row, -1);
+    }
+    const fixedEnd = fixed.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), 0);
+    makespanColumn = addColumn(slotHours, fixedEnd, T, column);
+  } else if (settings.objective === 'balance_resources') {
+    const column: number[] = [];
+    let fixedMax = 0;
+    for (const heater of equipment) {
+      const heldSlots = fixed.placedOn(heater.id).reduce((s, r) => s + r.option.durationSlots, 0);
+      fixedMax = Math.max(fixedMax, heldSlots);
+      const cols = byHeater.get(heater.id)!;
+      if (!cols.length) continue;
+      const row = addRow(-Infinity, -heldSlots);
+      for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
+      column.push(row, -1);
+    }
+    balanceColumn = addColumn(slotHours, fixedMax, Infinity, column);
+  }
+  const skipColumns = new Map<number, number>();
+  const skipLinks = precedenceRows.map((p) => ({ ...p, link: addRow(0, Infinity) }));
+  for (const j of jobs) {
+    const column = [jobRow.get(j)!, 1];
+    for (const p of skipLinks) {
+      if (p.to === j) column.push(p.row, p.bigM, p.link, 1);
+      if (p.from === j) column.push(p.link, -1);
+    }
+    skipColumns.set(j, addColumn(context.skipPenalty[j], 0, allowSkip ? 1 : 0, column));
   }
 
-  const rowLower = new Float64Array(numRows).fill(-Infinity);
-  const rowUpper = new Float64Array(numRows);
-  for (let j = 0; j < jobCount; j++) rowLower[j] = rowUpper[j] = 1;
-  for (const row of heaterSlotRow.values()) rowUpper[row] = 1;
-  for (let t = 0; t < grid.slotCount; t++) {
-    if (peakRow[t] < 0) continue;
-    // D[c] carries the limit when the slot is billed; otherwise the row holds it directly.
-    rowUpper[peakRow[t]] = billed(t) ? -fixedLoadKw[t] : limit! - fixedLoadKw[t];
-  }
-
+  const numCols = entries.length;
+  const starts = new Int32Array(numCols + 1);
+  let nonzeros = 0;
+  entries.forEach((e, col) => (starts[col + 1] = nonzeros += e.length / 2));
+  const indices = new Int32Array(nonzeros);
+  const values = new Float64Array(nonzeros);
+  entries.forEach((e, col) => {
+    for (let k = 0; k < e.length; k += 2) (indices[starts[col] + k / 2] = e[k]), (values[starts[col] + k / 2] = e[k + 1]);
+  });
   return {
     numCols,
-    numRows,
-    colCost,
-    colLower,
-    colUpper,
-    integrality,
-    rowLower,
-    rowUpper,
+    numRows: rowLower.length,
+    colCost: Float64Array.from(cost),
+    colLower: Float64Array.from(lower),
+    colUpper: Float64Array.from(upper),
+    integrality: Int32Array.from(integer),
+    rowLower: Float64Array.from(rowLower),
+    rowUpper: Float64Array.from(rowUpper),
     starts,
-    indices: Int32Array.from(indices),
-    values: Float64Array.from(values),
-    startColumns,
+    indices,
+    values,
+    runs,
+    jobs,
+    skipColumns,
     demandColumns,
-    fifoColumns: null,
+    makespanColumn,
+    balanceColumn,
   };
 }
 
-/** The FIFO baseline in the MILP's columns, or null when it leaves a job out. */
-function fifoColumns(problem: PlanningProblem, milp: Milp, placements: JobPlacements[]): number[] | null {
+/** A run's own share of the objective: its energy (cost objectives) plus its weighted lateness (tardiness). */
+export function runObjective(problem: PlanningProblem, run: Run, slotHours: number, energyRates: number[]): number {
+  const { settings, grid } = problem;
+  if (!costObjective(problem)) return 0;
+  let cost = runCost(run.option, run.start, slotHours, energyRates);
+  if (settings.objective === 'minimize_tardiness') {
+    const job = problem.schedule.jobs[run.jobIndex];
+    const endMs = Date.parse(grid.startUtc) + runEnd(run) * grid.slotMinutes * 60_000;
+    const lateHours = Math.max(0, endMs - Date.parse(job.deadline)) / 3_600_000;
+    cost += lateHours * settings.tardinessCostPerHour * priorityWeight(settings, job.priority);
+  }
+  return cost;
+}
+
+/** Per job: more than any plan's whole objective can be (so placing a job always pays), times its priority weight. */
+function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
+  const { settings, grid } = problem;
+  const slotHours = grid.slotMinutes / 60;
+  const energyRates = problem.slots.map((s) => s.energyRate);
+  const worstRun = new Float64Array(problem.schedule.jobs.length);
+  const worstKw = new Float64Array(problem.schedule.jobs.length);
+  for (const r of runs) {
+    worstRun[r.jobIndex] = Math.max(worstRun[r.jobIndex], runObjective(problem, r, slotHours, energyRates), r.option.durationSlots * slotHours);
+    worstKw[r.jobIndex] = Math.max(worstKw[r.jobIndex], r.option.electricKw);
+  }
+  const peak = Math.min(settings.peakLimitKw ?? Infinity, settings.baseLoadKw + worstKw.reduce((a, b) => a + b, 0));
+  let ceiling = worstRun.reduce((a, b) => a + b, 1) + grid.slotCount * slotHours;
+  if (costObjective(problem)) {
+    for (const [category, rate] of demandRates(problem)) ceiling += rate * Math.max(peak, demandFloorKw(settings, category));
+  }
+  const minWeight = Math.min(...settings.priorityWeights);
+  return Float64Array.from(problem.schedule.jobs, (job) => (ceiling * priorityWeight(settings, job.priority)) / minWeight);
+}
+
+/** The FIFO baseline in the model's columns (-1 for the jobs it leaves out). */
+function fifoColumns(problem: PlanningProblem, milp: Milp, placements: JobPlacements[]): number[] {
   const fifo = fifoBaseline(problem, placements);
-  if (fifo.unscheduled.length) return null;
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
-  const column = new Map(milp.startColumns.map((c, col) => [`${c.option.jobId}\u0000${c.option.equipmentId}\u0000${c.start}`, col]));
+  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
   const chosen = new Array<number>(problem.schedule.jobs.length).fill(-1);
   for (const a of fifo.assignments) {
-    const col = column.get(`${a.jobId}\u0000${a.equipmentId}\u0000${a.startSlot}`);
-    if (col === undefined) return null;
-    chosen[jobIndex.get(a.jobId)!] = col;
+    const j = jobIndex.get(a.jobId)!;
+    chosen[j] = column.get(runKey(j, a.equipmentId, a.startSlot)) ?? -1;
   }
   return chosen;
 }
 
-/** Start columns grouped by job index. */
+export const runKey = (jobIndex: number, equipmentId: string, start: number) => `${jobIndex}\u0000${equipmentId}\u0000${start}`;
+
+/** Run columns grouped by problem job index. */
 export function columnsByJob(milp: Milp, jobCount: number): number[][] {
   const byJob: number[][] = Array.from({ length: jobCount }, () => []);
-  milp.startColumns.forEach((c, col) => byJob[c.jobIndex].push(col));
+  milp.runs.forEach((r, col) => byJob[r.jobIndex].push(col));
   return byJob;
+}
+
+/** "H1, H3: reason; H2: other reason" — heaters that share a reason named together. */
+function groupedReasons(excluded: Record<string, string>): string {
+  const byReason = new Map<string, string[]>();
+  for (const [id, why] of Object.entries(excluded)) byReason.set(why, [...(byReason.get(why) ?? []), id]);
+  return [...byReason].map(([why, ids]) => `${ids.join(', ')}: ${why}`).join('; ');
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

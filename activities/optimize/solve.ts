@@ -6,7 +6,9 @@ import { loadProfile, peakByCategory } from '../../domain/load.ts';
 import type { OptimizedSchedule, SolverStatus } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { chosenFromVector, constructPlan, planObjective, toColumnVector, type ColumnPlan } from './construct.ts';
-import { assembleMilp, buildMilp, columnsByJob, type Milp, type StartColumn } from './milp.ts';
+import { assembleMilp, buildMilp, columnsByJob, runKey, type Milp, type ModelContext } from './milp.ts';
+import { blockedReason, PlanState, runEnd, type Run } from '../../domain/plan-state.ts';
+import type { UnscheduledJob } from '../../domain/plan.ts';
 
 export interface SolveOptions {
   timeLimitSeconds: number;
@@ -66,12 +68,26 @@ type Model = ReturnType<Highs['createModel']>;
 export async function solvePlan(problem: PlanningProblem, options: SolveOptions, onProgress?: (p: SolveProgress) => void): Promise<OptimizedSchedule> {
   const started = performance.now();
   const deadline = started + options.timeLimitSeconds * 1000;
-  const milp = buildMilp(problem);
+  const { settings } = problem;
+  let { milp, context } = buildMilp(problem);
   const jobCount = problem.schedule.jobs.length;
-  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, milp);
+  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp);
+  if (best && settings.objective === 'minimize_makespan' && isComplete(milp, best)) {
+    // No run ending after the constructive plan's makespan can improve on it: rebuild without them.
+    const makespan = best.chosen.reduce((m, col) => (col >= 0 ? Math.max(m, runEnd(milp.runs[col])) : m), 0);
+    const wide = milp;
+    ({ milp, context } = buildMilp(problem, { latestEnd: makespan }));
+    const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
+    const chosen = best.chosen.map((col) => (col < 0 ? -1 : column.get(runKey(wide.runs[col].jobIndex, wide.runs[col].option.equipmentId, wide.runs[col].start))!));
+    best = { chosen, objective: planObjective(problem, context, milp, chosen) };
+  }
+  if (!milp.jobs.length) return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, 'no_jobs', undefined);
+  // Leaving jobs out is only an option when no complete plan is known yet.
+  const allowSkip = !best || !isComplete(milp, best);
+  if (!allowSkip) for (const col of milp.skipColumns.values()) milp.colUpper[col] = 0;
+
   const highs = await loadHighs();
   const { callbackType, modelStatus } = highs.constants;
-
   let lastReport = -Infinity;
   let bound: number | undefined;
   const report = (p: Omit<SolveProgress, 'elapsedMs'>, force = false) => {
@@ -93,20 +109,13 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
         ? options.timeLimitSeconds
         : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
     model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, remaining())));
-    if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen) });
+    if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen, new PlanState(problem, context.rules)) });
     const status = model.run({
       [callbackType.mipImprovingSolution]: (e) => void report({ incumbent: e.data.objective_function_value, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }, true),
       // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
       [callbackType.mipInterrupt]: (e) => void report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }),
     }).modelStatus;
-    if (status === modelStatus.infeasible || status === modelStatus.unboundedOrInfeasible) {
-      throw new DomainError(
-        ErrorCode.INFEASIBLE_PROBLEM,
-        `No feasible plan: the ${jobCount} jobs cannot all meet their deadlines with the heaters' availability` +
-          (problem.settings.peakLimitKw !== undefined ? ` and the ${problem.settings.peakLimitKw} kW peak limit` : ''),
-      );
-    }
-    best = better(best, readPlan(highs, model, problem, milp, jobCount));
+    best = better(best, readPlan(highs, model, problem, context, milp, jobCount));
     const dualBound = Number(model.info.get('mip_dual_bound'));
     if (Number.isFinite(dualBound)) bound = dualBound;
     if (!best) {
@@ -119,12 +128,13 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
     let proved = status === modelStatus.optimal;
     if (!proved) {
-      best = improveByNeighbourhoods(highs, problem, milp, best, deadline, options.randomSeed ?? 0, (incumbent) =>
+      best = improveByNeighbourhoods(highs, problem, context, milp, best, deadline, options.randomSeed ?? 0, (incumbent) =>
         report({ incumbent, bound, gap: bound === undefined ? undefined : relativeGap(incumbent, bound) }, true),
       );
       proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
     }
-    return toSchedule(problem, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, model);
+    if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, proved, options);
+    return toSchedule(problem, context, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound);
   } catch (err) {
     // An aborted WebAssembly module is unusable: load a fresh one next time.
     if ((err instanceof Error && err.name === 'RuntimeError') || /Aborted/.test(String(err))) loading = undefined;
@@ -132,6 +142,33 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   } finally {
     model.dispose();
   }
+}
+
+const isComplete = (milp: Milp, plan: ColumnPlan) => milp.jobs.every((j) => plan.chosen[j] >= 0);
+
+/** all-or-nothing without a complete plan: E003 naming the jobs left out when that is proved best, else E002. */
+function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, proved: boolean, options: SolveOptions): DomainError {
+  const left = unscheduledJobs(problem, context, milp, plan);
+  const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
+  const problems = left.map((u) => ({ path: `schedule.jobs[${jobIndex.get(u.jobId)}]`, message: `job ${u.jobId} cannot be placed: ${u.reason}` }));
+  if (proved) return new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No plan places every job', problems);
+  return new DomainError(
+    ErrorCode.SOLVER_TIMEOUT,
+    `No complete plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; the best one leaves ${left.length} job(s) out`,
+    problems,
+  );
+}
+
+/** The jobs a plan leaves out, each with why: no heater at all, or which rules block every run it has. */
+function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan): UnscheduledJob[] {
+  const state = new PlanState(problem, context.rules);
+  for (const j of milp.jobs) if (plan.chosen[j] >= 0) state.place(milp.runs[plan.chosen[j]]);
+  for (const j of milp.jobs) if (plan.chosen[j] < 0) state.skip(j);
+  const byJob = columnsByJob(milp, problem.schedule.jobs.length);
+  const left = milp.jobs
+    .filter((j) => plan.chosen[j] < 0)
+    .map((j) => ({ jobId: problem.schedule.jobs[j].id, reason: blockedReason(state, byJob[j].map((col) => milp.runs[col])) }));
+  return [...context.unplaceable, ...left];
 }
 
 /**
@@ -143,6 +180,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
 function improveByNeighbourhoods(
   highs: Highs,
   problem: PlanningProblem,
+  context: ModelContext,
   milp: Milp,
   start: ColumnPlan,
   deadline: number,
@@ -150,7 +188,7 @@ function improveByNeighbourhoods(
   onImprove: (objective: number) => void,
 ): ColumnPlan {
   const jobCount = problem.schedule.jobs.length;
-  if (jobCount < 2) return start;
+  if (milp.jobs.length < 2) return start;
   const rng = prand.xoroshiro128plus(seed);
   const int = (lo: number, hi: number) => prand.unsafeUniformIntDistribution(lo, hi, rng);
   const heaterIds = problem.equipment.map((e) => e.id);
@@ -161,8 +199,8 @@ function improveByNeighbourhoods(
   for (let round = 0; stall < MAX_STALL; round++) {
     const seconds = Math.min(NEIGHBOURHOOD_SECONDS, (deadline - performance.now()) / 1000);
     if (seconds < 0.1) break;
-    const free = [...neighbourhood(round % 3, best, milp, jobCount, heaterIds, windowSlots, problem.grid.slotCount, int)];
-    const found = reoptimise(highs, problem, milp, best, free, byJob, seconds);
+    const free = [...neighbourhood(round % 3, best, milp, heaterIds, windowSlots, problem.grid.slotCount, int)];
+    const found = reoptimise(highs, problem, context, milp, best, free, byJob, seconds);
     if (found && found.objective < best.objective - 1e-6 * Math.max(1, Math.abs(best.objective))) {
       best = found;
       stall = 0;
@@ -173,47 +211,47 @@ function improveByNeighbourhoods(
 }
 
 /** Solves the sub-MILP of the `free` jobs with all others held in place; the full plan it gives, if any. */
-function reoptimise(highs: Highs, problem: PlanningProblem, milp: Milp, plan: ColumnPlan, free: number[], byJob: number[][], seconds: number): ColumnPlan | null {
-  const { grid, settings } = problem;
+function reoptimise(
+  highs: Highs,
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  plan: ColumnPlan,
+  free: number[],
+  byJob: number[][],
+  seconds: number,
+): ColumnPlan | null {
   const isFree = new Set(free);
-  const fixedLoad = new Float64Array(grid.slotCount).fill(settings.baseLoadKw);
-  const busy = new Map(problem.equipment.map((e) => [e.id, new Uint8Array(grid.slotCount)]));
-  plan.chosen.forEach((col, job) => {
-    if (isFree.has(job)) return;
-    const { option, start } = milp.startColumns[col];
-    for (let t = start; t < start + option.durationSlots; t++) {
-      busy.get(option.equipmentId)![t] = 1;
-      fixedLoad[t] += option.electricKw;
-    }
-  });
-  const limit = settings.peakLimitKw ?? Infinity;
-  const subColumns: StartColumn[] = [];
+  const fixed = new PlanState(problem, context.rules);
+  for (const j of milp.jobs) {
+    if (isFree.has(j)) continue;
+    if (plan.chosen[j] >= 0) fixed.place(milp.runs[plan.chosen[j]]);
+    else fixed.skip(j);
+  }
+  const subRuns: Run[] = [];
   const fullColumn: number[] = [];
-  const current: number[] = [];
-  free.forEach((job, k) => {
-    for (const col of byJob[job]) {
-      const { option, start } = milp.startColumns[col];
-      const heaterBusy = busy.get(option.equipmentId)!;
-      let fits = true;
-      for (let t = start; t < start + option.durationSlots && fits; t++) fits = !heaterBusy[t] && fixedLoad[t] + option.electricKw <= limit + 1e-9;
-      if (!fits) continue;
-      if (col === plan.chosen[job]) current[k] = subColumns.length;
-      subColumns.push({ jobIndex: k, option, start });
+  const current = new Array<number>(problem.schedule.jobs.length).fill(-1);
+  for (const j of free) {
+    for (const col of byJob[j]) {
+      if (!fixed.fits(milp.runs[col])) continue;
+      if (col === plan.chosen[j]) current[j] = subRuns.length;
+      subRuns.push(milp.runs[col]);
       fullColumn.push(col);
     }
-  });
-  const sub = assembleMilp(problem, subColumns, free.length, fixedLoad);
+  }
+  const allowSkip = !isComplete(milp, plan);
+  const sub = assembleMilp(problem, context, subRuns, free, fixed, allowSkip);
   const model = createModel(highs, sub);
   try {
     model.options.set({ output_flag: false, time_limit: seconds, mip_rel_gap: 0, random_seed: 0 });
-    model.setSolution({ colValue: toColumnVector(problem, sub, current, fixedLoad) });
+    model.setSolution({ colValue: toColumnVector(problem, sub, current, fixed) });
     model.run();
     if (Number(model.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return null;
-    const picked = chosenFromVector(sub, free.length, model.getSolution().colValue);
-    if (picked.some((col) => col < 0)) return null;
+    const picked = chosenFromVector(sub, problem.schedule.jobs.length, model.getSolution().colValue);
+    if (!allowSkip && free.some((j) => picked[j] < 0)) return null;
     const chosen = [...plan.chosen];
-    free.forEach((job, k) => (chosen[job] = fullColumn[picked[k]]));
-    return { chosen, objective: planObjective(problem, milp, chosen) };
+    for (const j of free) chosen[j] = picked[j] < 0 ? -1 : fullColumn[picked[j]];
+    return { chosen, objective: planObjective(problem, context, milp, chosen) };
   } finally {
     model.dispose();
   }
@@ -224,44 +262,61 @@ function neighbourhood(
   kind: number,
   plan: ColumnPlan,
   milp: Milp,
-  jobCount: number,
   heaterIds: string[],
   windowSlots: number,
   slotCount: number,
   int: (lo: number, hi: number) => number,
 ): Set<number> {
   const candidates: number[] = [];
+  const left = milp.jobs.filter((j) => plan.chosen[j] < 0);
+  if (left.length && kind !== 1) {
+    // A plan with jobs left out: free one of them with the jobs running in its window.
+    const job = left[int(0, left.length - 1)];
+    const runs = milp.runs.filter((r) => r.jobIndex === job);
+    const from = runs.reduce((m, r) => Math.min(m, r.start), Infinity);
+    const to = runs.reduce((m, r) => Math.max(m, runEnd(r)), 0);
+    for (const j of milp.jobs) {
+      const col = plan.chosen[j];
+      if (col >= 0 && milp.runs[col].start < to && runEnd(milp.runs[col]) > from) candidates.push(j);
+    }
+    shuffle(candidates, int);
+    return new Set([job, ...candidates.slice(0, NEIGHBOURHOOD_JOBS - 1)]);
+  }
   if (kind === 0) {
     const from = int(0, Math.max(0, slotCount - windowSlots));
-    plan.chosen.forEach((col, job) => {
-      const { start, option } = milp.startColumns[col];
-      if (start < from + windowSlots && start + option.durationSlots > from) candidates.push(job);
-    });
+    for (const job of milp.jobs) {
+      const col = plan.chosen[job];
+      if (col >= 0 && milp.runs[col].start < from + windowSlots && runEnd(milp.runs[col]) > from) candidates.push(job);
+    }
   } else if (kind === 1 && heaterIds.length > 1) {
     const a = heaterIds[int(0, heaterIds.length - 1)];
     const b = heaterIds[int(0, heaterIds.length - 1)];
-    plan.chosen.forEach((col, job) => {
-      const heater = milp.startColumns[col].option.equipmentId;
-      if (heater === a || heater === b) candidates.push(job);
-    });
+    for (const job of milp.jobs) {
+      const col = plan.chosen[job];
+      if (col >= 0 && (milp.runs[col].option.equipmentId === a || milp.runs[col].option.equipmentId === b)) candidates.push(job);
+    }
   }
-  // Shuffle the candidates, keep at most NEIGHBOURHOOD_JOBS, and top up with random jobs.
-  for (let i = candidates.length - 1; i > 0; i--) {
-    const j = int(0, i);
-    [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
-  }
+  // Keep at most NEIGHBOURHOOD_JOBS of the candidates, at random, and top up with random jobs.
+  shuffle(candidates, int);
   const free = new Set(candidates.slice(0, NEIGHBOURHOOD_JOBS));
-  const target = Math.min(jobCount, Math.max(2, Math.min(NEIGHBOURHOOD_JOBS, Math.ceil(jobCount / 2))));
-  while (free.size < target) free.add(int(0, jobCount - 1));
+  const count = milp.jobs.length;
+  const target = Math.min(count, Math.max(2, Math.min(NEIGHBOURHOOD_JOBS, Math.ceil(count / 2))));
+  while (free.size < target) free.add(milp.jobs[int(0, count - 1)]);
   return free;
 }
 
-/** HiGHS's current primal solution as a plan, if it has one that places every job. */
-function readPlan(highs: Highs, model: Model, problem: PlanningProblem, milp: Milp, jobCount: number): ColumnPlan | null {
+function shuffle(items: number[], int: (lo: number, hi: number) => number) {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = int(0, i);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+
+/** HiGHS's current primal solution as a plan, if it has one. */
+function readPlan(highs: Highs, model: Model, problem: PlanningProblem, context: ModelContext, milp: Milp, jobCount: number): ColumnPlan | null {
   if (Number(model.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return null;
   const chosen = chosenFromVector(milp, jobCount, model.getSolution().colValue);
-  if (chosen.some((col) => col < 0)) return null;
-  return { chosen, objective: planObjective(problem, milp, chosen) };
+  return { chosen, objective: planObjective(problem, context, milp, chosen) };
 }
 
 /** A HiGHS model of the MILP (dispose it when done: WASM memory is not garbage-collected). */
@@ -287,29 +342,34 @@ function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
 
 const relativeGap = (objective: number, bound: number) => Math.max(0, objective - bound) / Math.max(Math.abs(objective), 1e-9);
 
-function toSchedule(problem: PlanningProblem, milp: Milp, plan: ColumnPlan, status: SolverStatus, bound: number | undefined, model: Model): OptimizedSchedule {
+function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, status: SolverStatus, bound: number | undefined): OptimizedSchedule {
   const energyRates = problem.slots.map((s) => s.energyRate);
   const assignments = plan.chosen
-    .map((col) => toAssignment(milp.startColumns[col].option, milp.startColumns[col].start, problem.grid, energyRates))
+    .filter((col) => col >= 0)
+    .map((col) => toAssignment(milp.runs[col].option, milp.runs[col].start, problem.grid, energyRates))
     .sort((a, b) => a.startSlot - b.startSlot || a.jobId.localeCompare(b.jobId));
+  const unscheduled = unscheduledJobs(problem, context, milp, plan);
   const load = loadProfile(problem, assignments);
-  const honestBound = bound === undefined ? null : Math.min(bound, plan.objective);
-  const dimensions = model.getDimensions();
+  // Skip penalties rank plans; the reported objective is the plan's own, and a bound only means something for a complete plan.
+  const penalties = milp.jobs.reduce((sum, j) => sum + (plan.chosen[j] < 0 ? context.skipPenalty[j] : 0), 0);
+  const complete = penalties === 0;
+  const honestBound = bound === undefined || !complete ? null : Math.min(bound, plan.objective);
   return {
     assignments,
-    unscheduled: [],
+    unscheduled,
     loadProfileKw: load,
     peakKw: Math.max(...load),
     peakByCategoryKw: Object.fromEntries(peakByCategory(problem, load)),
     solver: {
       name: 'highs',
       status,
-      objective: plan.objective,
+      objectiveKind: problem.settings.objective,
+      objective: plan.objective - penalties,
       bound: honestBound,
       gap: honestBound === null ? null : relativeGap(plan.objective, honestBound),
-      columns: dimensions.numCols,
-      rows: dimensions.numRows,
-      nonzeros: dimensions.numNonzeros,
+      columns: milp.numCols,
+      rows: milp.numRows,
+      nonzeros: milp.starts[milp.numCols],
     },
   };
 }

@@ -49,7 +49,7 @@ describe('FIFO baseline', () => {
     ]);
     const { assignments, unscheduled } = fifoBaseline(problem);
     expect(assignments.map((a) => a.jobId)).toEqual(['A']);
-    expect(unscheduled).toEqual([{ jobId: 'B', reason: expect.stringContaining('E1: busy or over the peak limit throughout the window') }]);
+    expect(unscheduled).toEqual([{ jobId: 'B', reason: "G1: not in the job's allowedEquipment; every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)" }]);
   });
 });
 
@@ -71,9 +71,9 @@ describe('cost arithmetic', () => {
     expect(cost.baseLoadKwh).toBe(240);
     expect(cost.baseLoadCost).toBeCloseTo(8 * 10 * (0.1 + 0.2 + 0.4), 9); // 56
     expect(cost.demandCharges).toEqual([
-      { category: 'off-peak', peakKw: 110, rate: 0, cost: 0 },
-      { category: 'mid-peak', peakKw: 10, rate: 0, cost: 0 },
-      { category: 'on-peak', peakKw: 10, rate: 5, cost: 50 },
+      { category: 'off-peak', peakKw: 110, billedKw: 110, rate: 0, cost: 0 },
+      { category: 'mid-peak', peakKw: 10, billedKw: 10, rate: 0, cost: 0 },
+      { category: 'on-peak', peakKw: 10, billedKw: 10, rate: 5, cost: 50 },
     ]);
     expect(cost.fixedCharges).toEqual([
       { name: 'Customer charge', amount: 10 },

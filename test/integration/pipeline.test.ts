@@ -141,8 +141,9 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(started.map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
   });
 
-  it('fails with E003, naming the job, when no heater can meet a deadline', async () => {
+  it('fails with E003, naming the job, when no heater can meet a deadline and the planner asked for all or nothing', async () => {
     const impossible = structuredClone(example);
+    impossible.settings = { ...impossible.settings, allOrNothing: true };
     // 1,000 kWh in 30 minutes needs 2 MW; the largest heater has 500 kW.
     Object.assign(impossible.schedule.jobs[2], { heatingKwh: 1000, earliestStart: '2026-11-24T10:00', deadline: '2026-11-24T10:30' });
     delete impossible.schedule.jobs[2].durationMinutes;
@@ -154,6 +155,23 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(run).toMatchObject({ status: 'FAILED', errorCode: 'E003' });
     expect(run.errorMessage).toContain(`schedule.jobs[2]: job ${impossible.schedule.jobs[2].id} fits no heater`);
     expect(await stepNames(p, runId)).toEqual(['intake', 'tariff', 'equipment']);
+  });
+
+  it('by default plans every other job and names the one it could not place, with why, in the plan and the report', async () => {
+    const partial = structuredClone(example);
+    Object.assign(partial.schedule.jobs[2], { heatingKwh: 1000, earliestStart: '2026-11-24T10:00', deadline: '2026-11-24T10:30' });
+    delete partial.schedule.jobs[2].durationMinutes;
+    delete partial.schedule.jobs[2].allowedEquipment;
+    delete partial.schedule.jobs[2].maxThermalKw;
+    const id = await p.submit(partial);
+    await p.client.workflow.getHandle(id).result();
+    const jobId = partial.schedule.jobs[2].id;
+    expect(await runRow(p, id)).toMatchObject({ status: 'SUCCESS', jobsCount: 14, assignmentsCount: 13 });
+    const plan = JSON.parse((await loadChain(p.db, id)).find((s) => s.step === 'optimize')!.outputJson) as { unscheduled: { jobId: string; reason: string }[] };
+    expect(plan.unscheduled).toEqual([{ jobId, reason: expect.stringContaining('HTR-001: no free 120-min window between earliestStart and deadline') }]);
+    const files = await p.db.select().from(artefacts).where(eq(artefacts.runId, id));
+    const text = files.find((f) => f.kind === 'report.txt')!.content.toString();
+    expect(text).toContain(`Not scheduled:\n- ${jobId}: `);
   });
 
   it('fails with E006 when the site has no tariff for the day', async () => {

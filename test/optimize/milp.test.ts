@@ -119,19 +119,20 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
   it('places a job whose window leaves exactly one start', async () => {
     const plan = await solvePlan(problemFromRequest(handRequest([handJob('ONE', 300, '05:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1])), options);
     expect(plan.assignments[0]).toMatchObject({ equipmentId: 'E1', startSlot: 5, endSlot: 8 });
-    expect(plan.solver.columns).toBe(2); // its one start column and the on-peak demand column
+    expect(plan.solver.columns).toBe(3); // its one start column, its skip column and the on-peak demand column
   });
 
   it('names the job no heater can run in time (E003)', async () => {
-    const request = handRequest([handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1]);
+    const request = handRequest([handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1], { allOrNothing: true });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
     expect(err.problems).toEqual([{ path: 'schedule.jobs[1]', message: expect.stringContaining('job LATE fits no heater (E1: no free 300-min window') }]);
   });
 
   it('reports E003 when jobs compete for the same heater and window', async () => {
-    const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00')], [E1]);
+    const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })], [E1], { allOrNothing: true });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
-    expect(err.message).toMatch(/No feasible plan: the 2 jobs cannot all meet their deadlines/);
+    // B has the higher priority, so A is the job left out, blocked by E1 being busy with B.
+    expect(err.problems).toEqual([{ path: 'schedule.jobs[0]', message: 'job A cannot be placed: every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)' }]);
   });
 
   it('reports E003 when the base load alone breaks the peak limit', async () => {
@@ -141,7 +142,7 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
   });
 
   it('drops heaters that alone would break the peak limit, and says so when none is left', async () => {
-    const request = handRequest([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['E1'] })], [E1, G1], { peakLimitKw: 120, baseLoadKw: 30 });
+    const request = handRequest([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['E1'] })], [E1, G1], { peakLimitKw: 120, baseLoadKw: 30, allOrNothing: true });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
     expect(err.problems[0].message).toContain('E1: draws 100 kW, over the 90 kW left under peakLimitKw');
   });
@@ -159,8 +160,9 @@ describe('when the FIFO rule cannot place every job', () => {
     expect(a.A.startSlot).toBeGreaterThanOrEqual(1); // any off-peak hour after B costs the same
   });
 
-  it('reports E002 when the time limit ends before the bare MILP finds any plan', async () => {
-    const err = await expectDomainError(solvePlan(problem(), { timeLimitSeconds: 1e-6, mipGap: 0, constructiveStart: false }), 'E002');
+  it('reports E002 when the time limit ends before the bare MILP finds a complete plan (all or nothing)', async () => {
+    const strict = problemFromRequest(handRequest(jobs, [E1], { allOrNothing: true }));
+    const err = await expectDomainError(solvePlan(strict, { timeLimitSeconds: 1e-6, mipGap: 0, constructiveStart: false }), 'E002');
     expect(err.message).toContain('solverTimeLimitSeconds');
   });
 });
@@ -188,12 +190,13 @@ describe('solver behaviour on generated plant days', () => {
   it('starts from a constructive plan that is complete, valid and never worse than FIFO', () => {
     for (const seed of [1, 2, 3]) {
       const problem = problemFromRequest(generateRequest({ seed, jobs: 60, heaters: 5, windows: 'loose', utilisation: 0.5 }));
-      const milp = buildMilp(problem);
-      const plan = constructPlan(problem, milp)!;
-      const fifo = planObjective(problem, milp, milp.fifoColumns!);
+      const { milp, context } = buildMilp(problem);
+      const plan = constructPlan(problem, context, milp);
+      expect(context.fifo.every((col) => col >= 0)).toBe(true);
+      const fifo = planObjective(problem, context, milp, context.fifo);
       expect(plan.objective).toBeLessThanOrEqual(fifo + 1e-9);
       const energyRates = problem.slots.map((s) => s.energyRate);
-      const assignments = plan.chosen.map((col) => toAssignment(milp.startColumns[col].option, milp.startColumns[col].start, problem.grid, energyRates));
+      const assignments = plan.chosen.map((col) => toAssignment(milp.runs[col].option, milp.runs[col].start, problem.grid, energyRates));
       expect(planViolations(problem, assignments)).toEqual([]);
     }
   });
@@ -201,9 +204,9 @@ describe('solver behaviour on generated plant days', () => {
   it('improves a large model beyond its constructive start (MILP, then neighbourhood search) and reports the bound honestly', async () => {
     // 200 jobs x 8 heaters: about 64k columns, past the size that gets the whole time as one MILP.
     const problem = problemFromRequest(generateRequest({ seed: 3, jobs: 200, heaters: 8, windows: 'loose', utilisation: 0.6 }));
-    const milp = buildMilp(problem);
+    const { milp, context } = buildMilp(problem);
     expect(milp.numCols).toBeGreaterThan(40_000);
-    const start = constructPlan(problem, milp)!;
+    const start = constructPlan(problem, context, milp);
     const incumbents: number[] = [];
     const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0 }, (p) => p.incumbent !== undefined && incumbents.push(p.incumbent));
     expect(plan.assignments).toHaveLength(200);

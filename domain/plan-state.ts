@@ -1,0 +1,162 @@
+import type { HeaterOption } from './heating.ts';
+import { pointOf, precedenceEdges, slotDays, type PrecedenceEdge } from './placements.ts';
+import type { PlanningProblem } from './problem.ts';
+
+/** One job's run: `option` (job on heater) from slot `start`. */
+export interface Run {
+  jobIndex: number;
+  option: HeaterOption;
+  start: number;
+}
+
+export const runEnd = (run: Run) => run.start + run.option.durationSlots;
+
+/** Per-problem facts every feasibility check needs, computed once. */
+export interface PlanRules {
+  edges: PrecedenceEdge[];
+  /** Edges by the job at either end. */
+  edgesByJob: PrecedenceEdge[][];
+  slotDay: number[];
+  families: string[];
+  /** Slots between two runs on a heater: max(min off time, changeover), by heater, from family, to family. */
+  gapSlots: (heaterId: string, fromFamily: string, toFamily: string) => number;
+  offSlots: Map<string, number>;
+  stacking: Map<string, number | null>;
+  maxStarts: Map<string, number | undefined>;
+  limitKw: number;
+}
+
+export function planRules(problem: PlanningProblem): PlanRules {
+  const { grid, settings, equipment } = problem;
+  const jobs = problem.schedule.jobs;
+  const edges = precedenceEdges(jobs, grid.slotMinutes);
+  const edgesByJob: PrecedenceEdge[][] = jobs.map(() => []);
+  for (const e of edges) edgesByJob[e.from].push(e), edgesByJob[e.to].push(e);
+  const slots = (minutes: number) => Math.ceil(minutes / grid.slotMinutes - 1e-9);
+  const offSlots = new Map(equipment.map((h) => [h.id, slots(h.minOffTimeMinutes)]));
+  const changeover = new Map(equipment.flatMap((h) => h.changeovers.map((c) => [`${h.id}\u0000${c.fromFamily}\u0000${c.toFamily}`, slots(c.minutes)] as const)));
+  return {
+    edges,
+    edgesByJob,
+    slotDay: slotDays(grid),
+    families: jobs.map((j) => j.productFamily ?? j.product),
+    gapSlots: (heaterId, from, to) => Math.max(offSlots.get(heaterId) ?? 0, changeover.get(`${heaterId}\u0000${from}\u0000${to}`) ?? 0),
+    offSlots,
+    stacking: new Map(equipment.map((h) => [h.id, h.allowStacking ? h.capacityKw : null])),
+    maxStarts: new Map(equipment.map((h) => [h.id, h.maxStartsPerDay])),
+    limitKw: settings.peakLimitKw ?? Infinity,
+  };
+}
+
+const EPS = 1e-9;
+
+/**
+ * A partial plan and what it uses up: heater time (with off time and changeovers), stacked heat,
+ * starts per day, site load, and the placed jobs' times for precedence. `fits` says whether one
+ * more run keeps every rule; FIFO, the constructive heuristic and the neighbourhood search share it.
+ */
+export class PlanState {
+  readonly load: Float64Array;
+  readonly runs: (Run | undefined)[];
+  private readonly byHeater = new Map<string, Run[]>();
+  private readonly stackedKw = new Map<string, Float64Array>();
+  private readonly startsUsed = new Map<string, Map<number, number>>();
+  readonly skipped = new Set<number>();
+
+  constructor(
+    readonly problem: PlanningProblem,
+    readonly rules: PlanRules = planRules(problem),
+  ) {
+    this.load = new Float64Array(problem.grid.slotCount).fill(problem.settings.baseLoadKw);
+    this.runs = new Array(problem.schedule.jobs.length);
+  }
+
+  fits(run: Run): boolean {
+    return this.conflict(run) === null;
+  }
+
+  /** Why the run cannot join the plan (the first rule it breaks), or null when it can. */
+  conflict(run: Run): string | null {
+    const { option, start } = run;
+    const end = runEnd(run);
+    const rules = this.rules;
+    for (let t = start; t < end; t++) if (this.load[t] + option.electricKw > rules.limitKw + EPS) return 'the peak limit';
+    const heater = option.equipmentId;
+    const capacity = rules.stacking.get(heater);
+    if (capacity != null) {
+      const stacked = this.stackedKw.get(heater);
+      if (stacked) for (let t = start; t < end; t++) if (stacked[t] + option.thermalKw > capacity + EPS) return `${heater}'s capacity (stacked jobs)`;
+    } else {
+      const family = rules.families[run.jobIndex];
+      for (const other of this.byHeater.get(heater) ?? []) {
+        const otherFamily = rules.families[other.jobIndex];
+        if (start >= runEnd(other) + rules.gapSlots(heater, otherFamily, family) || other.start >= end + rules.gapSlots(heater, family, otherFamily)) continue;
+        const overlaps = start < runEnd(other) && other.start < end;
+        return overlaps ? `${heater} busy` : `${heater}'s off time or changeover`;
+      }
+    }
+    const max = rules.maxStarts.get(heater);
+    if (max !== undefined && this.startsOn(heater, rules.slotDay[start]) >= max) return `${heater}'s ${max} starts per day`;
+    for (const e of rules.edgesByJob[run.jobIndex]) {
+      const otherJob = e.from === run.jobIndex ? e.to : e.from;
+      if (e.to === run.jobIndex && this.skipped.has(e.from)) return `predecessor ${this.problem.schedule.jobs[e.from].id} is unscheduled`;
+      const other = this.runs[otherJob];
+      if (!other) continue;
+      const [from, to] = e.from === run.jobIndex ? [run, other] : [other, run];
+      if (pointOf(e.toPoint, to.start, to.option.durationSlots) < pointOf(e.fromPoint, from.start, from.option.durationSlots) + e.lagSlots) {
+        return `precedence with ${this.problem.schedule.jobs[otherJob].id}`;
+      }
+    }
+    return null;
+  }
+
+  /** Records that a job stays out of the plan (its successors must then stay out too). */
+  skip(jobIndex: number): void {
+    this.skipped.add(jobIndex);
+  }
+
+  place(run: Run): void {
+    const { option, start } = run;
+    const end = runEnd(run);
+    this.runs[run.jobIndex] = run;
+    for (let t = start; t < end; t++) this.load[t] += option.electricKw;
+    const heater = option.equipmentId;
+    if (this.rules.stacking.get(heater) != null) {
+      let stacked = this.stackedKw.get(heater);
+      if (!stacked) this.stackedKw.set(heater, (stacked = new Float64Array(this.problem.grid.slotCount)));
+      for (let t = start; t < end; t++) stacked[t] += option.thermalKw;
+    }
+    const list = this.byHeater.get(heater) ?? [];
+    list.push(run);
+    this.byHeater.set(heater, list);
+    const day = this.rules.slotDay[start];
+    const used = this.startsUsed.get(heater) ?? new Map<number, number>();
+    used.set(day, (used.get(day) ?? 0) + 1);
+    this.startsUsed.set(heater, used);
+  }
+
+  /** Starts already used on the heater in the local day. */
+  startsOn(heater: string, day: number): number {
+    return this.startsUsed.get(heater)?.get(day) ?? 0;
+  }
+
+  /** Thermal kW stacked on a heater in slot t (stacking heaters only). */
+  stackedOn(heater: string, t: number): number {
+    return this.stackedKw.get(heater)?.[t] ?? 0;
+  }
+
+  placedOn(heater: string): readonly Run[] {
+    return this.byHeater.get(heater) ?? [];
+  }
+}
+
+/** Why none of a job's runs can join the plan: the rules that block them, most frequent first. */
+export function blockedReason(state: PlanState, runs: Run[]): string {
+  const blocks = new Map<string, number>();
+  for (const run of runs) {
+    const why = state.conflict(run) ?? 'the rest of the plan';
+    blocks.set(why, (blocks.get(why) ?? 0) + 1);
+  }
+  const ranked = [...blocks].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([why, n]) => `${why} (${n} of ${runs.length} runs)`);
+  return `every run in its window is blocked by the planned jobs: ${ranked.join(', ')}`;
+}

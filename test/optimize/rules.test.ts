@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { planObjective } from '../../activities/optimize/construct.ts';
+import { buildMilp } from '../../activities/optimize/milp.ts';
+import { solvePlan } from '../../activities/optimize/solve.ts';
+import { generateRequest } from '../../examples/generate.ts';
+import { pricePlan } from '../../activities/cost/pricing.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Assignment } from '../../domain/plan.ts';
+import { handJob, handRequest, problemFromRequest } from '../support/problem.ts';
+import { planViolations } from '../support/plan-check.ts';
+
+// Hand tariff (UTC, 60-min slots): off-peak 0.10 until 08:00, mid-peak 0.20 until 16:00, on-peak 0.40 + 5/kW demand.
+const E1 = { id: 'E1', name: 'Electric 1', type: 'electric', capacityKw: 100, efficiency: 1 } as const;
+const E2 = { ...E1, id: 'E2', name: 'Electric 2' } as const;
+const G1 = { id: 'G1', name: 'Gas boiler', type: 'gas_boiler', capacityKw: 50, efficiency: 0.8, fuelRatePerKwh: 0.09 } as const;
+const options = { timeLimitSeconds: 20, mipGap: 0 };
+type Request = ReturnType<typeof handRequest>;
+
+const hours = (a: Assignment) => [new Date(a.start).getUTCHours(), new Date(a.end).getUTCHours() || 24];
+
+async function solve(request: Request) {
+  const problem = problemFromRequest(request);
+  const plan = await solvePlan(problem, options);
+  expect(planViolations(problem, plan.assignments, plan.unscheduled)).toEqual([]);
+  return { plan, problem, at: Object.fromEntries(plan.assignments.map((a) => [a.jobId, a])) };
+}
+
+describe('heater operating rules', () => {
+  it('keeps the min off time between two runs, pushing the second into mid-peak (20 → 30)', async () => {
+    const jobs = [handJob('A', 100, '06:00', '10:00'), handJob('B', 100, '06:00', '10:00')];
+    expect((await solve(handRequest(jobs, [E1]))).plan.solver.objective).toBeCloseTo(20, 9);
+    const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minOffTimeMinutes: 60 }]));
+    expect(plan.solver.objective).toBeCloseTo(30, 9);
+    expect([hours(at.A), hours(at.B)].sort()).toEqual([[6, 7], [8, 9]]);
+  });
+
+  it('moves a job to the gas boiler when the electric heater has used its starts for the day (20 → 21.25)', async () => {
+    const jobs = [handJob('A', 100, '00:00', '08:00'), handJob('B', 100, '00:00', '08:00')];
+    expect((await solve(handRequest(jobs, [E1, G1]))).plan.solver.objective).toBeCloseTo(20, 9);
+    const { plan } = await solve(handRequest(jobs, [{ ...E1, maxStartsPerDay: 1 }, G1]));
+    expect(plan.solver.objective).toBeCloseTo(10 + (100 / 0.8) * 0.09, 9);
+    expect(plan.assignments.map((a) => a.equipmentId).sort()).toEqual(['E1', 'G1']);
+  });
+
+  it('lets a changeover make one sequence cheaper: A→B needs 60 min, B→A 180 min (20 → 30)', async () => {
+    const jobs = [handJob('JA', 100, '06:00', '09:00', { productFamily: 'A' }), handJob('JB', 100, '06:00', '09:00', { productFamily: 'B' })];
+    const changeovers = [
+      { fromFamily: 'A', toFamily: 'B', minutes: 60 },
+      { fromFamily: 'B', toFamily: 'A', minutes: 180 },
+    ];
+    expect((await solve(handRequest(jobs, [E1]))).plan.solver.objective).toBeCloseTo(20, 9);
+    const { plan, at } = await solve(handRequest(jobs, [{ ...E1, changeovers }]));
+    expect(plan.solver.objective).toBeCloseTo(30, 9);
+    expect(hours(at.JA)).toEqual([6, 7]);
+    expect(hours(at.JB)).toEqual([8, 9]);
+    // Swap the matrix and the order swaps with it.
+    const swapped = changeovers.map((c) => ({ ...c, fromFamily: c.toFamily, toFamily: c.fromFamily }));
+    const other = await solve(handRequest(jobs, [{ ...E1, changeovers: swapped }]));
+    expect([hours(other.at.JB), hours(other.at.JA)]).toEqual([[6, 7], [8, 9]]);
+  });
+
+  it('stacks jobs on a heater that allows it, up to its capacity, and names the job that does not fit', async () => {
+    const oven = { id: 'OVEN', name: 'Oven', type: 'electric', capacityKw: 100, efficiency: 1, allowStacking: true } as const;
+    const batch = (id: string) => handJob(id, 50, '06:00', '07:00', { durationMinutes: 60 });
+    const two = await solve(handRequest([batch('A'), batch('B')], [oven]));
+    expect(two.plan.assignments.map((a) => hours(a))).toEqual([[6, 7], [6, 7]]);
+    const withoutStacking = await solve(handRequest([batch('A'), batch('B')], [{ ...oven, allowStacking: false }]));
+    expect(withoutStacking.plan.unscheduled).toHaveLength(1);
+    const three = await solve(handRequest([batch('A'), batch('B'), batch('C')], [oven]));
+    expect(three.plan.assignments).toHaveLength(2);
+    expect(three.plan.unscheduled).toEqual([{ jobId: expect.any(String), reason: expect.stringContaining("OVEN's capacity (stacked jobs)") }]);
+  });
+});
+
+describe('site rules', () => {
+  it('starts jobs only in staffed shifts (10 at 00:00 → 20 at 08:00)', async () => {
+    const jobs = [handJob('A', 100, '00:00', '12:00')];
+    const { plan, at } = await solve(handRequest(jobs, [E1], { staffedShifts: [{ from: '08:00', to: '16:00' }] }));
+    expect(hours(at.A)).toEqual([8, 9]);
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
+    // A night shift that started the day before covers 00:00-06:00 of this Monday.
+    const night = await solve(handRequest(jobs, [E1], { staffedShifts: [{ from: '22:00', to: '06:00', weekdays: [7] }] }));
+    expect(hours(night.at.A)[0]).toBeLessThan(6);
+    const weekdaysOnly = await solve(handRequest(jobs, [E1], { staffedShifts: [{ from: '22:00', to: '06:00', weekdays: [1, 2, 3, 4, 5] }] }));
+    expect(weekdaysOnly.plan.unscheduled.map((u) => u.jobId)).toEqual(['A']);
+    expect(weekdaysOnly.plan.unscheduled[0].reason).toContain('starting in a staffed shift');
+  });
+
+  it('keeps a locked job on its heater and start even when elsewhere is cheaper', async () => {
+    const { plan, at } = await solve(handRequest([handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })], [E1, E2]));
+    expect(at.A).toMatchObject({ equipmentId: 'E2', startSlot: 10 });
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
+  });
+
+  it('names a lock that cannot hold (maintenance) with all-or-nothing (E003)', async () => {
+    const e2 = { ...E2, unavailability: [{ start: '2026-03-02T09:00:00Z', end: '2026-03-02T12:00:00Z', reason: 'maintenance' as const }] };
+    const request = handRequest([handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })], [E1, e2], { allOrNothing: true });
+    const err = await solvePlan(problemFromRequest(request), options).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).problems).toEqual([
+      { path: 'schedule.jobs[0]', message: expect.stringMatching(/job A fits no heater \(E1: the job is locked to E2; E2: the lock's start .* leaves no 60-min run/) },
+    ]);
+  });
+
+  it.each([
+    ['finish_to_start', 60, [6, 7], [8, 9], 30],
+    ['start_to_start', 60, [6, 7], [7, 8], 20],
+    ['finish_to_finish', 60, [6, 7], [7, 8], 20],
+    ['start_to_finish', 180, [6, 7], [8, 9], 30],
+  ] as const)('orders jobs by %s with a lag of %i min', async (type, lagMinutes, first, second, objective) => {
+    const jobs = [handJob('J1', 100, '06:00', '09:00'), handJob('J2', 100, '06:00', '09:00', { predecessors: [{ jobId: 'J1', type, lagMinutes }] })];
+    expect((await solve(handRequest(jobs, [E1, E2]))).plan.solver.objective).toBeCloseTo(objective, 9);
+    const { at } = await solve(handRequest(jobs, [E1, E2]));
+    expect(hours(at.J1)).toEqual(first);
+    expect(hours(at.J2)).toEqual(second);
+  });
+
+  it('explains a successor whose predecessor leaves it no room', async () => {
+    const jobs = [handJob('J1', 100, '06:00', '09:00'), handJob('J2', 100, '06:00', '08:00', { predecessors: [{ jobId: 'J1', lagMinutes: 120 }] })];
+    const { plan } = await solve(handRequest(jobs, [E1, E2]));
+    expect(plan.unscheduled).toEqual([{ jobId: 'J2', reason: expect.stringContaining('no start left after predecessor J1') }]);
+  });
+});
+
+describe('demand charges with a billing-period floor', () => {
+  // One on-peak hour: E1 costs 40 of energy + 500 of demand; a dear gas boiler costs 100 / 0.8 × 0.40 = 50.
+  const gas = { id: 'G2', name: 'Gas 2', type: 'gas_boiler', capacityKw: 100, efficiency: 0.8, fuelRatePerKwh: 0.4 } as const;
+  const jobs = [handJob('A', 100, '16:00', '17:00')];
+
+  it('burns gas when electricity would set a new peak', async () => {
+    const { at } = await solve(handRequest(jobs, [E1, gas]));
+    expect(at.A.equipmentId).toBe('G2');
+  });
+
+  it.each([
+    ['an incumbent on-peak peak of 150 kW', { incumbentPeakKw: { 'on-peak': 150 } }],
+    ['a 75 % ratchet on a 200 kW peak', { demandRatchet: { percent: 75, peakKw: 200 } }],
+  ])('uses electricity under %s, and bills the floor', async (_, settings) => {
+    const { plan, problem, at } = await solve(handRequest(jobs, [E1, gas], settings));
+    expect(at.A.equipmentId).toBe('E1');
+    expect(plan.solver.objective).toBeCloseTo(40 + 150 * 5, 9);
+    const onPeak = pricePlan(problem, plan.assignments).demandCharges.find((d) => d.category === 'on-peak')!;
+    expect(onPeak).toMatchObject({ peakKw: 100, billedKw: 150, cost: 750 });
+  });
+});
+
+describe('objectives', () => {
+  it('minimize_tardiness makes the low-priority job late rather than the urgent one (10 + 10 + 1 h × 100)', async () => {
+    const jobs = [handJob('URGENT', 100, '06:00', '07:00', { priority: 1 }), handJob('LATER', 100, '06:00', '07:00', { priority: 5 })];
+    const { plan, at } = await solve(handRequest(jobs, [E1], { objective: 'minimize_tardiness', tardinessCostPerHour: 100 }));
+    expect(hours(at.URGENT)).toEqual([6, 7]);
+    expect(hours(at.LATER)).toEqual([7, 8]);
+    expect(plan.solver.objective).toBeCloseTo(120, 9);
+  });
+
+  it('minimize_makespan spreads work over heaters where cost would queue it on the cheapest (3 h → 2 h)', async () => {
+    const jobs = ['A', 'B', 'C'].map((id) => handJob(id, 100, '00:00', '08:00'));
+    const cheapest = await solve(handRequest(jobs, [E1, G1]));
+    expect(cheapest.plan.assignments.every((a) => a.equipmentId === 'E1')).toBe(true);
+    const { plan } = await solve(handRequest(jobs, [E1, G1], { objective: 'minimize_makespan' }));
+    expect(plan.solver).toMatchObject({ objectiveKind: 'minimize_makespan', status: 'optimal' });
+    expect(plan.solver.objective).toBeCloseTo(2, 9);
+    expect(Math.max(...plan.assignments.map((a) => a.endSlot))).toBe(2);
+  });
+
+  it('balance_resources evens the running hours across heaters (4 h on one → 2 h each)', async () => {
+    const jobs = ['A', 'B', 'C', 'D'].map((id) => handJob(id, 100, '00:00', '08:00'));
+    const e2 = { ...E2, efficiency: 0.9 };
+    const cheapest = await solve(handRequest(jobs, [E1, e2]));
+    expect(cheapest.plan.assignments.every((a) => a.equipmentId === 'E1')).toBe(true);
+    const { plan } = await solve(handRequest(jobs, [E1, e2], { objective: 'balance_resources' }));
+    expect(plan.solver.objective).toBeCloseTo(2, 9);
+    expect(plan.assignments.filter((a) => a.equipmentId === 'E1')).toHaveLength(2);
+  });
+});
+
+describe('partial plans', () => {
+  it('plans what fits and names the job left out, with the rule that blocks it', async () => {
+    const jobs = [handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })];
+    const { plan } = await solve(handRequest(jobs, [E1]));
+    expect(plan.assignments.map((a) => a.jobId)).toEqual(['B']);
+    expect(plan.unscheduled).toEqual([{ jobId: 'A', reason: 'every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)' }]);
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
+    expect(plan.solver.bound).toBeNull();
+  });
+});
+
+describe('a generated plant day with every rule', () => {
+  it('keeps every rule through the MILP and the neighbourhood search, and places more jobs than FIFO', async () => {
+    // 150 jobs × 8 heaters, families with changeovers, off times, starts per day, shifts, chains.
+    const problem = problemFromRequest(generateRequest({ seed: 5, jobs: 150, heaters: 8, windows: 'loose', utilisation: 0.4, rules: true }));
+    expect(problem.schedule.jobs.filter((j) => j.predecessors.length).length).toBeGreaterThanOrEqual(5);
+    const { milp, context } = buildMilp(problem);
+    expect(milp.numCols).toBeGreaterThan(40_000); // past the whole-MILP size: neighbourhood search runs
+    const fifoLeftOut = context.fifo.filter((col) => col < 0).length;
+    const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0 });
+    expect(planViolations(problem, plan.assignments, plan.unscheduled)).toEqual([]);
+    expect(plan.unscheduled.length).toBeLessThan(fifoLeftOut / 2);
+    // Jobs whose whole window lies outside the 05:00-23:00 shifts are named with that reason.
+    for (const u of context.unplaceable) expect(u.reason).toContain('starting in a staffed shift');
+  });
+});

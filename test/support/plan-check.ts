@@ -1,0 +1,95 @@
+import { DateTime } from 'luxon';
+import { heaterOption } from '../../domain/heating.ts';
+import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
+import type { PlanningProblem } from '../../domain/problem.ts';
+import { minutesOfDay } from '../../domain/time.ts';
+
+const MIN = 60_000;
+
+/**
+ * Every rule a plan must keep, checked from the instants of the assignments, independently of the
+ * solver's slot arithmetic: each job placed once (or reported unscheduled), eligibility, window,
+ * availability, one job per heater (capacity when stacking), off time and changeovers, starts per
+ * day, staffed shifts, locks, precedence, the contractual peak.
+ */
+export function planViolations(problem: PlanningProblem, assignments: Assignment[], unscheduled: UnscheduledJob[] = []): string[] {
+  const out: string[] = [];
+  const { settings, grid } = problem;
+  const jobs = new Map(problem.schedule.jobs.map((j) => [j.id, j]));
+  const heaters = new Map(problem.equipment.map((e) => [e.id, e]));
+  const byJob = new Map<string, Assignment>();
+  for (const a of assignments) {
+    if (byJob.has(a.jobId)) out.push(`${a.jobId} twice`);
+    byJob.set(a.jobId, a);
+  }
+  for (const id of jobs.keys()) {
+    const listed = unscheduled.some((u) => u.jobId === id);
+    if (!byJob.has(id) && !listed) out.push(`${id} missing`);
+    if (byJob.has(id) && listed) out.push(`${id} both placed and unscheduled`);
+  }
+  const ms = (iso: string) => Date.parse(iso);
+  for (const a of assignments) {
+    const job = jobs.get(a.jobId)!;
+    const heater = heaters.get(a.equipmentId)!;
+    const eligibility = heaterOption(job, heater, grid.slotMinutes, problem.tariff);
+    if (!eligibility.ok) out.push(`${a.jobId} on ${a.equipmentId}: ${eligibility.reason}`);
+    if (ms(a.start) < ms(job.earliestStart)) out.push(`${a.jobId} starts before its earliest start`);
+    if (settings.objective !== 'minimize_tardiness' && ms(a.end) > ms(job.deadline)) out.push(`${a.jobId} ends after its deadline`);
+    for (const w of heater.unavailability) if (ms(a.start) < ms(w.end) && ms(w.start) < ms(a.end)) out.push(`${a.jobId} during ${heater.id} ${w.reason}`);
+    if (job.lock && (job.lock.equipmentId !== a.equipmentId || ms(job.lock.start) !== ms(a.start))) out.push(`${a.jobId} moved off its lock`);
+    if (settings.staffedShifts) {
+      const local = DateTime.fromISO(a.start, { zone: grid.timeZone });
+      const minute = local.hour * 60 + local.minute;
+      const staffed = settings.staffedShifts.some((s) => {
+        const [from, to] = [minutesOfDay(s.from), minutesOfDay(s.to)];
+        const on = (d: number) => !s.weekdays || s.weekdays.includes(d);
+        return from < to ? on(local.weekday) && minute >= from && minute < to : (on(local.weekday) && minute >= from) || (on(local.minus({ days: 1 }).weekday) && minute < to);
+      });
+      if (!staffed) out.push(`${a.jobId} starts at ${local.toFormat('HH:mm')}, outside the staffed shifts`);
+    }
+    for (const p of job.predecessors) {
+      const before = byJob.get(p.jobId);
+      if (!before) {
+        out.push(`${a.jobId} placed without its predecessor ${p.jobId}`);
+        continue;
+      }
+      const from = ms(p.type.startsWith('start') ? before.start : before.end);
+      const to = ms(p.type.endsWith('start') ? a.start : a.end);
+      if (to < from + p.lagMinutes * MIN) out.push(`${a.jobId} breaks ${p.type} after ${p.jobId} (lag ${p.lagMinutes} min)`);
+    }
+  }
+  for (const heater of problem.equipment) {
+    const runs = assignments.filter((a) => a.equipmentId === heater.id).sort((x, y) => ms(x.start) - ms(y.start));
+    if (heater.allowStacking) {
+      for (const a of runs) {
+        const together = runs.filter((b) => ms(b.start) < ms(a.end) && ms(a.start) < ms(b.end) && ms(b.start) <= ms(a.start));
+        const kw = together.reduce((s, b) => s + b.thermalKw, 0);
+        if (kw > heater.capacityKw + 1e-6) out.push(`${heater.id} stacks ${kw} kW at ${a.start}, over its capacity`);
+      }
+    } else {
+      for (let i = 0; i < runs.length; i++) {
+        for (let k = i + 1; k < runs.length; k++) {
+          const [x, y] = [runs[i], runs[k]];
+          const [fx, fy] = [jobs.get(x.jobId)!.productFamily, jobs.get(y.jobId)!.productFamily];
+          const changeover = heater.changeovers.find((c) => c.fromFamily === fx && c.toFamily === fy)?.minutes ?? 0;
+          const gap = Math.max(heater.minOffTimeMinutes, changeover);
+          if (ms(y.start) < ms(x.end) + gap * MIN) out.push(`${heater.id}: ${y.jobId} starts ${(ms(y.start) - ms(x.end)) / MIN} min after ${x.jobId}, needs ${gap}`);
+        }
+      }
+    }
+    if (heater.maxStartsPerDay !== undefined) {
+      const perDay = new Map<string, number>();
+      for (const a of runs) {
+        const day = DateTime.fromISO(a.start, { zone: grid.timeZone }).toISODate()!;
+        perDay.set(day, (perDay.get(day) ?? 0) + 1);
+      }
+      for (const [day, n] of perDay) if (n > heater.maxStartsPerDay) out.push(`${heater.id} starts ${n} times on ${day}, max ${heater.maxStartsPerDay}`);
+    }
+  }
+  if (settings.peakLimitKw !== undefined) {
+    const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
+    for (const a of assignments) for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKw;
+    load.forEach((kw, t) => kw > settings.peakLimitKw! + 1e-6 && out.push(`load ${kw} kW over the limit in slot ${t}`));
+  }
+  return out;
+}
