@@ -44,6 +44,8 @@ export const OptimizedScheduleSchema = z.object({
     columns: z.number().int(),
     rows: z.number().int(),
     nonzeros: z.number().int(),
+    /** What the planner should know about how the plan was found (e.g. a solver crash recovered from). */
+    notes: z.array(z.string()).default([]),
   }),
 });
 export type OptimizedSchedule = z.infer<typeof OptimizedScheduleSchema>;

@@ -86,7 +86,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   const allowSkip = !best || !isComplete(milp, best);
   if (!allowSkip) for (const col of milp.skipColumns.values()) milp.colUpper[col] = 0;
 
-  const highs = await loadHighs();
+  let highs = await loadHighs();
   const { callbackType, modelStatus } = highs.constants;
   let lastReport = -Infinity;
   let bound: number | undefined;
@@ -98,49 +98,83 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   };
   if (best) report({ incumbent: best.objective }, true);
 
-  const model = createModel(highs, milp);
+  // Phase 1: the whole MILP, from the constructive plan.
+  const fullSeconds =
+    milp.numCols <= WHOLE_MILP_MAX_COLUMNS || options.timeLimitSeconds <= 5 ? options.timeLimitSeconds : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
+  const notes: string[] = [];
+  let proved = false;
   try {
-    model.options.set({ output_flag: false, mip_rel_gap: options.mipGap, random_seed: options.randomSeed ?? 0 });
-
-    // Phase 1: the whole MILP, from the constructive plan.
-    const remaining = () => (deadline - performance.now()) / 1000;
-    const fullSeconds =
-      milp.numCols <= WHOLE_MILP_MAX_COLUMNS || options.timeLimitSeconds <= 5
-        ? options.timeLimitSeconds
-        : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
-    model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, remaining())));
-    if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen, new PlanState(problem, context.rules)) });
-    const status = model.run({
-      [callbackType.mipImprovingSolution]: (e) => void report({ incumbent: e.data.objective_function_value, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }, true),
-      // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
-      [callbackType.mipInterrupt]: (e) => void report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }),
-    }).modelStatus;
-    best = better(best, readPlan(highs, model, problem, context, milp, jobCount));
-    const dualBound = Number(model.info.get('mip_dual_bound'));
-    if (Number.isFinite(dualBound)) bound = dualBound;
+    const whole = withModel(highs, milp, (model) => {
+      model.options.set({ output_flag: false, mip_rel_gap: options.mipGap, random_seed: options.randomSeed ?? 0 });
+      model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, (deadline - performance.now()) / 1000)));
+      if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen, new PlanState(problem, context.rules)) });
+      const status = model.run({
+        [callbackType.mipImprovingSolution]: (e) => void report({ incumbent: e.data.objective_function_value, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }, true),
+        // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
+        [callbackType.mipInterrupt]: (e) => void report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }),
+      }).modelStatus;
+      const dualBound = Number(model.info.get('mip_dual_bound'));
+      return { status, plan: readPlan(highs, model, problem, context, milp, jobCount), bound: Number.isFinite(dualBound) ? dualBound : undefined };
+    });
+    best = better(best, whole.plan);
+    bound = whole.bound;
+    proved = whole.status === modelStatus.optimal;
     if (!best) {
-      if (status === modelStatus.timeLimit || status === modelStatus.interrupted) {
+      if (whole.status === modelStatus.timeLimit || whole.status === modelStatus.interrupted) {
         throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`);
       }
-      throw new Error(`HiGHS ended with model status ${status} and no solution`);
+      throw new Error(`HiGHS ended with model status ${whole.status} and no solution`);
     }
+  } catch (err) {
+    // Out of WebAssembly memory on the whole model: carry on from the constructive plan with small models.
+    if (!isWasmAbort(err) || !best) throw crashed(err);
+    notes.push(`HiGHS aborted on the whole model (${milp.numCols} columns: ${String(err)}); the plan comes from the constructive start and neighbourhood search, without a lower bound`);
+    highs = await loadHighs();
+  }
 
-    // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
-    let proved = status === modelStatus.optimal;
-    if (!proved) {
+  // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
+  if (!proved) {
+    try {
       best = improveByNeighbourhoods(highs, problem, context, milp, best, deadline, options.randomSeed ?? 0, (incumbent) =>
         report({ incumbent, bound, gap: bound === undefined ? undefined : relativeGap(incumbent, bound) }, true),
       );
-      proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
+    } catch (err) {
+      if (!isWasmAbort(err)) throw err;
+      notes.push(`HiGHS aborted during neighbourhood search (${String(err)}); the plan is the best found before`);
     }
-    if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, proved, options);
-    return toSchedule(problem, context, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound);
-  } catch (err) {
-    // An aborted WebAssembly module is unusable: load a fresh one next time.
-    if ((err instanceof Error && err.name === 'RuntimeError') || /Aborted/.test(String(err))) loading = undefined;
-    throw err;
+    proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
+  }
+  if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, proved, options);
+  return toSchedule(problem, context, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
+}
+
+/** `RuntimeError: Aborted()`: the WebAssembly runtime gave up (out of memory); the instance must not be reused. */
+function isWasmAbort(err: unknown): boolean {
+  const abort = (err instanceof Error && err.name === 'RuntimeError') || /Aborted\(/.test(String(err));
+  if (abort) loading = undefined;
+  return abort;
+}
+
+/** Thrown when HiGHS aborted and no plan could be saved: retryable (the next attempt runs in a fresh thread). */
+export class SolverCrashedError extends Error {
+  override name = 'SolverCrashed';
+}
+
+function crashed(err: unknown): unknown {
+  return isWasmAbort(err) ? new SolverCrashedError(`HiGHS aborted before any plan was found: ${String(err)}`) : err;
+}
+
+/** Runs `work` on a HiGHS model of the MILP and disposes of it (WASM memory is not garbage-collected). */
+function withModel<T>(highs: Highs, milp: Milp, work: (model: Model) => T): T {
+  const model = createModel(highs, milp);
+  try {
+    return work(model);
   } finally {
-    model.dispose();
+    try {
+      model.dispose();
+    } catch {
+      // an aborted runtime may refuse; the instance is dropped anyway
+    }
   }
 }
 
@@ -241,8 +275,7 @@ function reoptimise(
   }
   const allowSkip = !isComplete(milp, plan);
   const sub = assembleMilp(problem, context, subRuns, free, fixed, allowSkip);
-  const model = createModel(highs, sub);
-  try {
+  return withModel(highs, sub, (model) => {
     model.options.set({ output_flag: false, time_limit: seconds, mip_rel_gap: 0, random_seed: 0 });
     model.setSolution({ colValue: toColumnVector(problem, sub, current, fixed) });
     model.run();
@@ -252,9 +285,7 @@ function reoptimise(
     const chosen = [...plan.chosen];
     for (const j of free) chosen[j] = picked[j] < 0 ? -1 : fullColumn[picked[j]];
     return { chosen, objective: planObjective(problem, context, milp, chosen) };
-  } finally {
-    model.dispose();
-  }
+  });
 }
 
 /** Job indices to free: kind 0 a time window, 1 two heaters, 2 random jobs; topped up at random. */
@@ -319,7 +350,6 @@ function readPlan(highs: Highs, model: Model, problem: PlanningProblem, context:
   return { chosen, objective: planObjective(problem, context, milp, chosen) };
 }
 
-/** A HiGHS model of the MILP (dispose it when done: WASM memory is not garbage-collected). */
 function createModel(highs: Highs, milp: Milp): Model {
   return highs.createModel({
     numCols: milp.numCols,
@@ -342,7 +372,7 @@ function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
 
 const relativeGap = (objective: number, bound: number) => Math.max(0, objective - bound) / Math.max(Math.abs(objective), 1e-9);
 
-function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, status: SolverStatus, bound: number | undefined): OptimizedSchedule {
+function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, status: SolverStatus, bound: number | undefined, notes: string[] = []): OptimizedSchedule {
   const energyRates = problem.slots.map((s) => s.energyRate);
   const assignments = plan.chosen
     .filter((col) => col >= 0)
@@ -370,6 +400,7 @@ function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp,
       columns: milp.numCols,
       rows: milp.numRows,
       nonzeros: milp.starts[milp.numCols],
+      notes,
     },
   };
 }
