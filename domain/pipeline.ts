@@ -30,4 +30,6 @@ export interface OptimizeHeartbeat {
   incumbent: number | null;
   bound: number | null;
   gap: number | null;
+  /** The incumbent plan, encoded (see `encodePlan`): a restarted attempt resumes from it. */
+  plan: number[] | null;
 }

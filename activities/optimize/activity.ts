@@ -22,18 +22,20 @@ export function optimizeActivities(db: Db) {
         const ctx = Context.current();
         const problem = await loadProblem(db, runId, refs);
         const started = performance.now();
-        let latest: OptimizeHeartbeat = { phase: 'building', elapsedMs: 0, incumbent: null, bound: null, gap: null };
+        // An earlier attempt (worker killed, heartbeat lost) may have left its incumbent plan.
+        const previous = ctx.info.heartbeatDetails as OptimizeHeartbeat | undefined;
+        let latest: OptimizeHeartbeat = { phase: 'building', elapsedMs: 0, incumbent: null, bound: null, gap: null, plan: previous?.plan ?? null };
         // Heartbeats come from this (free) event loop while the thread solves.
         const beat = setInterval(() => ctx.heartbeat({ ...latest, elapsedMs: Math.round(performance.now() - started) }), HEARTBEAT_EVERY_MS);
         let plan;
         try {
           plan = await solveInThread(
             problem,
-            { timeLimitSeconds: problem.settings.solverTimeLimitSeconds, mipGap: problem.settings.mipGap },
+            { timeLimitSeconds: problem.settings.solverTimeLimitSeconds, mipGap: problem.settings.mipGap, resumeFrom: previous?.plan },
             {
               signal: ctx.cancellationSignal,
               onProgress: (p) => {
-                latest = { phase: 'solving', elapsedMs: p.elapsedMs, incumbent: p.incumbent ?? null, bound: p.bound ?? null, gap: p.gap ?? null };
+                latest = { phase: 'solving', elapsedMs: p.elapsedMs, incumbent: p.incumbent ?? null, bound: p.bound ?? null, gap: p.gap ?? null, plan: p.plan ?? latest.plan };
               },
             },
           );

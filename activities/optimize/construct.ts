@@ -1,8 +1,12 @@
+import prand from 'pure-rand';
 import { topologicalOrder } from '../../domain/placements.ts';
 import { PlanState, runEnd } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
 import { columnsByJob, costObjective, type Milp, type ModelContext } from './milp.ts';
+
+/** Randomised active schedules tried in makespan mode, besides the one by plain most-work-remaining. */
+const MAKESPAN_RESTARTS = 30;
 
 /** A plan in the model's columns: the chosen run column per problem job (-1: unscheduled), and its objective. */
 export interface ColumnPlan {
@@ -154,6 +158,82 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
 }
 
 /**
+ * Giffler–Thompson active schedule for makespan: repeatedly take the ready job (predecessors
+ * decided) that can finish first, and on its heater run whichever conflicting ready job (one that
+ * could start there before that finish) ranks highest by `rank`, as early as it fits.
+ */
+export function activeSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, rank: ArrayLike<number>): number[] {
+  const jobCount = problem.schedule.jobs.length;
+  const byJob = columnsByJob(milp, jobCount);
+  const inModel = new Set(milp.jobs);
+  const waitingFor = new Array<number>(jobCount).fill(0);
+  const successors: number[][] = Array.from({ length: jobCount }, () => []);
+  for (const e of context.rules.edges) {
+    if (!inModel.has(e.from) || !inModel.has(e.to)) continue;
+    waitingFor[e.to]++;
+    successors[e.from].push(e.to);
+  }
+  const state = new PlanState(problem, context.rules);
+  const chosen = new Array<number>(jobCount).fill(-1);
+  const ready = new Set(milp.jobs.filter((j) => waitingFor[j] === 0));
+  const decide = (job: number) => {
+    ready.delete(job);
+    for (const k of successors[job]) if (--waitingFor[k] === 0) ready.add(k);
+  };
+  /** The fitting run of `job` that ends first (on `heater`, if given). */
+  const earliest = (job: number, heater?: string) => {
+    let best = -1;
+    for (const col of byJob[job]) {
+      const r = milp.runs[col];
+      if (heater !== undefined && r.option.equipmentId !== heater) continue;
+      if (best >= 0 && (runEnd(r) > runEnd(milp.runs[best]) || (runEnd(r) === runEnd(milp.runs[best]) && r.start >= milp.runs[best].start))) continue;
+      if (state.fits(r)) best = col;
+    }
+    return best;
+  };
+  while (ready.size) {
+    let first = -1;
+    for (const job of [...ready].sort((a, b) => a - b)) {
+      const col = earliest(job);
+      if (col < 0) {
+        state.skip(job);
+        decide(job);
+      } else if (first < 0 || runEnd(milp.runs[col]) < runEnd(milp.runs[first])) first = col;
+    }
+    if (first < 0) continue;
+    const heater = milp.runs[first].option.equipmentId;
+    const finish = runEnd(milp.runs[first]);
+    let pick = milp.runs[first].jobIndex;
+    let pickCol = first;
+    for (const job of ready) {
+      if (job === pick) continue;
+      const col = earliest(job, heater);
+      if (col < 0 || milp.runs[col].start >= finish) continue;
+      if (rank[job] > rank[pick] || (rank[job] === rank[pick] && job < pick)) (pick = job), (pickCol = col);
+    }
+    chosen[pick] = pickCol;
+    state.place(milp.runs[pickCol]);
+    decide(pick);
+  }
+  return chosen;
+}
+
+/** Work left from each job to the end of its longest chain of successors (shortest durations), in slots. */
+function remainingWork(problem: PlanningProblem, context: ModelContext, milp: Milp): Float64Array {
+  const jobCount = problem.schedule.jobs.length;
+  const shortest = new Float64Array(jobCount).fill(Infinity);
+  for (const r of milp.runs) shortest[r.jobIndex] = Math.min(shortest[r.jobIndex], r.option.durationSlots);
+  const order = topologicalOrder(jobCount, context.rules.edges, (a, b) => a - b);
+  const work = new Float64Array(jobCount);
+  for (const j of [...order].reverse()) {
+    let tail = 0;
+    for (const e of context.rules.edgesByJob[j]) if (e.from === j) tail = Math.max(tail, work[e.to]);
+    work[j] = (Number.isFinite(shortest[j]) ? shortest[j] : 0) + tail;
+  }
+  return work;
+}
+
+/**
  * The best of the FIFO plan and greedy insertions under a range of peak caps (a lower cap trades
  * energy cost for demand charge). Plans that leave jobs out carry their skip penalties, so a
  * complete plan always wins over a partial one.
@@ -171,6 +251,16 @@ export function constructPlan(problem: PlanningProblem, context: ModelContext, m
     const floor = milp.jobs.reduce((f, j) => Math.max(f, base + minDraw[j]), base);
     const top = Math.min(limit, Math.max(...stateOf(problem, context, milp, open).load));
     for (let i = 0; i < caps; i++) candidates.push(insertGreedily(problem, context, milp, floor + ((top - floor) * i) / caps));
+  }
+  if (problem.settings.objective === 'minimize_makespan') {
+    // Active schedules by most work remaining, then with seeded noise on that rank.
+    const work = remainingWork(problem, context, milp);
+    candidates.push(activeSchedule(problem, context, milp, work));
+    const rng = prand.xoroshiro128plus(jobCount);
+    for (let i = 0; i < MAKESPAN_RESTARTS; i++) {
+      const noisy = Float64Array.from(work, (w) => w * (1 + prand.unsafeUniformIntDistribution(0, 1000, rng) / 2000));
+      candidates.push(activeSchedule(problem, context, milp, noisy));
+    }
   }
   let best: ColumnPlan | undefined;
   for (const chosen of candidates) {

@@ -15,12 +15,16 @@ export interface SolveOptions {
   mipGap: number;
   /** Fixed so that the same problem gives the same plan on every machine. */
   randomSeed?: number;
+  /** A plan an earlier attempt found (`encodePlan`): used when it is valid and better than the constructive one. */
+  resumeFrom?: number[] | null;
   /** Start HiGHS from the constructive plan (default). Off only to measure the bare MILP. */
   constructiveStart?: boolean;
 }
 
 export interface SolveProgress {
   elapsedMs: number;
+  /** The incumbent plan (`encodePlan`), sent whenever it improves, so that a restarted attempt can resume from it. */
+  plan?: number[];
   incumbent?: number;
   bound?: number;
   gap?: number;
@@ -72,6 +76,15 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   let { milp, context } = buildMilp(problem);
   const jobCount = problem.schedule.jobs.length;
   let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp);
+  const notes: string[] = [];
+  if (options.resumeFrom) {
+    const resumed = decodePlan(problem, context, milp, options.resumeFrom);
+    if (!resumed) notes.push('the plan an earlier attempt heartbeated does not fit this problem; started afresh');
+    else if (!best || resumed.objective <= best.objective + 1e-9) {
+      best = resumed;
+      notes.push(`resumed from the plan an earlier attempt heartbeated (objective ${resumed.objective.toFixed(2)})`);
+    }
+  }
   if (best && settings.objective === 'minimize_makespan' && isComplete(milp, best)) {
     // No run ending after the constructive plan's makespan can improve on it: rebuild without them.
     const makespan = best.chosen.reduce((m, col) => (col >= 0 ? Math.max(m, runEnd(milp.runs[col])) : m), 0);
@@ -96,12 +109,12 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     lastReport = now;
     onProgress({ elapsedMs: Math.round(now - started), ...p });
   };
-  if (best) report({ incumbent: best.objective }, true);
+  const improved = (plan: ColumnPlan | null, p: Omit<SolveProgress, 'elapsedMs' | 'plan'>) => report({ ...p, plan: plan ? encodePlan(problem, milp, plan) : undefined }, true);
+  improved(best, { incumbent: best?.objective });
 
   // Phase 1: the whole MILP, from the constructive plan.
   const fullSeconds =
     milp.numCols <= WHOLE_MILP_MAX_COLUMNS || options.timeLimitSeconds <= 5 ? options.timeLimitSeconds : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
-  const notes: string[] = [];
   let proved = false;
   try {
     const whole = withModel(highs, milp, (model) => {
@@ -109,7 +122,12 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
       model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, (deadline - performance.now()) / 1000)));
       if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen, new PlanState(problem, context.rules)) });
       const status = model.run({
-        [callbackType.mipImprovingSolution]: (e) => void report({ incumbent: e.data.objective_function_value, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }, true),
+        [callbackType.mipImprovingSolution]: (e) =>
+          void improved(e.data.mip_solution ? { chosen: chosenFromVector(milp, jobCount, e.data.mip_solution), objective: e.data.objective_function_value ?? NaN } : null, {
+            incumbent: e.data.objective_function_value,
+            bound: e.data.mip_dual_bound,
+            gap: e.data.mip_gap,
+          }),
         // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
         [callbackType.mipInterrupt]: (e) => void report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }),
       }).modelStatus;
@@ -135,8 +153,8 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
   if (!proved) {
     try {
-      best = improveByNeighbourhoods(highs, problem, context, milp, best, deadline, options.randomSeed ?? 0, (incumbent) =>
-        report({ incumbent, bound, gap: bound === undefined ? undefined : relativeGap(incumbent, bound) }, true),
+      best = improveByNeighbourhoods(highs, problem, context, milp, best, deadline, options.randomSeed ?? 0, (plan) =>
+        improved(plan, { incumbent: plan.objective, bound, gap: bound === undefined ? undefined : relativeGap(plan.objective, bound) }),
       );
     } catch (err) {
       if (!isWasmAbort(err)) throw err;
@@ -176,6 +194,32 @@ function withModel<T>(highs: Highs, milp: Milp, work: (model: Model) => T): T {
       // an aborted runtime may refuse; the instance is dropped anyway
     }
   }
+}
+
+/** A plan as numbers that survive a heartbeat: per job, heater index × slot count + start slot, or -1. */
+export function encodePlan(problem: PlanningProblem, milp: Milp, plan: ColumnPlan): number[] {
+  const heaterIndex = new Map(problem.equipment.map((e, i) => [e.id, i]));
+  return plan.chosen.map((col) => (col < 0 ? -1 : heaterIndex.get(milp.runs[col].option.equipmentId)! * problem.grid.slotCount + milp.runs[col].start));
+}
+
+/** The encoded plan in this model's columns, or null when a run is not in the model or the plan breaks a rule. */
+function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, encoded: number[]): ColumnPlan | null {
+  const T = problem.grid.slotCount;
+  if (encoded.length !== problem.schedule.jobs.length) return null;
+  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
+  const state = new PlanState(problem, context.rules);
+  const chosen: number[] = [];
+  for (const [job, code] of encoded.entries()) {
+    if (code < 0) {
+      chosen.push(-1);
+      continue;
+    }
+    const col = column.get(runKey(job, problem.equipment[Math.floor(code / T)]?.id ?? '', code % T));
+    if (col === undefined || !state.fits(milp.runs[col])) return null;
+    state.place(milp.runs[col]);
+    chosen.push(col);
+  }
+  return { chosen, objective: planObjective(problem, context, milp, chosen) };
 }
 
 const isComplete = (milp: Milp, plan: ColumnPlan) => milp.jobs.every((j) => plan.chosen[j] >= 0);
@@ -219,7 +263,7 @@ function improveByNeighbourhoods(
   start: ColumnPlan,
   deadline: number,
   seed: number,
-  onImprove: (objective: number) => void,
+  onImprove: (plan: ColumnPlan) => void,
 ): ColumnPlan {
   const jobCount = problem.schedule.jobs.length;
   if (milp.jobs.length < 2) return start;
@@ -238,7 +282,7 @@ function improveByNeighbourhoods(
     if (found && found.objective < best.objective - 1e-6 * Math.max(1, Math.abs(best.objective))) {
       best = found;
       stall = 0;
-      onImprove(best.objective);
+      onImprove(best);
     } else stall++;
   }
   return best;

@@ -5,6 +5,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optimizedAssignments } from '../../db/schema.ts';
 import type { OptimizeHeartbeat } from '../../domain/pipeline.ts';
+import type { OptimizedSchedule } from '../../domain/plan.ts';
+import { loadChain } from '../../runs/read.ts';
 import { HARD_JOBS, hardRequest, runRow, solving, startTestPipeline, stepNames, waitFor, type TestPipeline } from '../support/pipeline.ts';
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
@@ -46,10 +48,15 @@ describe('failure modes a plant meets', () => {
     expect(cpuSeconds(solverPid) - before).toBeLessThan(0.5);
   });
 
-  it('a solver worker killed mid-solve is replaced and the run completes with exactly one result', async () => {
+  it('a solver worker killed mid-solve is replaced, resumes from the heartbeated plan, and the run completes with exactly one result', async () => {
     const request = hardRequest(6);
     const runId = await p.submit(request);
-    await solving(p, runId);
+    const beat = await waitFor('a heartbeat with a plan', async () => {
+      const pending = await solving(p, runId);
+      const details = pending.heartbeatDetails?.payloads?.length ? defaultPayloadConverter.fromPayload<OptimizeHeartbeat>(pending.heartbeatDetails.payloads[0] as never) : undefined;
+      return details?.plan ? details : undefined;
+    });
+    expect(beat.plan).toHaveLength(HARD_JOBS);
     await p.restart('solver'); // SIGKILL, then a fresh process
     await p.client.workflow.getHandle(runId).result();
     const run = await runRow(p, runId);
@@ -63,6 +70,12 @@ describe('failure modes a plant meets', () => {
     const history = await p.client.workflow.getHandle(runId).fetchHistory();
     const optimizeStarts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1);
     expect(optimizeStarts.length).toBeGreaterThanOrEqual(1);
+    // The second attempt started from the first one's last heartbeated plan, not from scratch.
+    const plan = JSON.parse((await loadChain(p.db, runId)).find((s) => s.step === 'optimize')!.outputJson) as OptimizedSchedule;
+    const resumed = /resumed from the plan an earlier attempt heartbeated \(objective ([\d.]+)\)/.exec(plan.solver.notes.join('\n'));
+    expect(resumed).not.toBeNull();
+    expect(Number(resumed![1])).toBeLessThanOrEqual(beat.incumbent! + 0.01);
+    expect(plan.solver.objective!).toBeLessThanOrEqual(Number(resumed![1]) + 0.01);
   });
 
   it('heartbeats carry the incumbent cost and the bound while solving', async () => {

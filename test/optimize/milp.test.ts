@@ -217,6 +217,27 @@ describe('solver behaviour on generated plant days', () => {
     if (plan.solver.bound !== null) expect(plan.solver.bound).toBeLessThanOrEqual(plan.solver.objective!);
   });
 
+  it('resumes from the incumbent plan an earlier attempt reported, and ignores one that does not fit', async () => {
+    const problem = problemFromRequest(generateRequest({ seed: 7, jobs: 8, heaters: 3 }));
+    let heartbeated: { plan: number[]; incumbent: number } | undefined;
+    const first = await solvePlan(problem, { timeLimitSeconds: 3, mipGap: 0 }, (p) => {
+      if (p.plan) heartbeated = { plan: p.plan, incumbent: p.incumbent! };
+    });
+    expect(heartbeated!.incumbent).toBeCloseTo(first.solver.objective!, 6); // the last improvement is the plan returned
+    const { milp, context } = buildMilp(problem);
+    const start = constructPlan(problem, context, milp);
+    expect(heartbeated!.incumbent).toBeLessThan(start.objective);
+
+    const progress: number[] = [];
+    const resumed = await solvePlan(problem, { timeLimitSeconds: 1, mipGap: 0, resumeFrom: heartbeated!.plan }, (p) => p.incumbent !== undefined && progress.push(p.incumbent));
+    expect(resumed.solver.notes[0]).toBe(`resumed from the plan an earlier attempt heartbeated (objective ${heartbeated!.incumbent.toFixed(2)})`);
+    expect(progress[0]).toBeCloseTo(heartbeated!.incumbent, 6);
+    expect(resumed.solver.objective!).toBeLessThanOrEqual(heartbeated!.incumbent + 1e-6);
+
+    const stale = await solvePlan(problem, { timeLimitSeconds: 1, mipGap: 0, resumeFrom: heartbeated!.plan.slice(1) });
+    expect(stale.solver.notes).toEqual(['the plan an earlier attempt heartbeated does not fit this problem; started afresh']);
+  });
+
   it('solves in a worker thread with the same result, and a cancelled solve stops at once', async () => {
     const small = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [E1, G1]));
     const inThread = await solveInThread(small, options);
