@@ -80,7 +80,7 @@ export class PlanState {
     const { option, start } = run;
     const end = runEnd(run);
     const rules = this.rules;
-    for (let t = start; t < end; t++) if (this.load[t] + option.electricKw > rules.limitKw + EPS) return 'the peak limit';
+    if (option.electricKw > 0 && rules.limitKw < Infinity) for (let t = start; t < end; t++) if (this.load[t] + option.electricKw > rules.limitKw + EPS) return 'the peak limit';
     const heater = option.equipmentId;
     const capacity = rules.stacking.get(heater);
     if (capacity != null) {
@@ -108,6 +108,26 @@ export class PlanState {
       }
     }
     return null;
+  }
+
+  /**
+   * For a run that does not fit: the earliest start worth trying next for the same job on the same
+   * heater (past the runs that block the heater); null when the run fits.
+   */
+  nextStartToTry(run: Run): number | null {
+    const why = this.conflict(run);
+    if (why === null) return null;
+    const heater = run.option.equipmentId;
+    if (this.rules.stacking.get(heater) != null) return run.start + 1;
+    const family = this.rules.families[run.jobIndex];
+    const end = runEnd(run);
+    let next = run.start + 1;
+    for (const other of this.byHeater.get(heater) ?? []) {
+      const otherFamily = this.rules.families[other.jobIndex];
+      const clear = (start: number) => start >= runEnd(other) + this.rules.gapSlots(heater, otherFamily, family) || other.start >= start + (end - run.start) + this.rules.gapSlots(heater, family, otherFamily);
+      if (!clear(run.start)) next = Math.max(next, runEnd(other) + this.rules.gapSlots(heater, otherFamily, family));
+    }
+    return next;
   }
 
   /** Records that a job stays out of the plan (its successors must then stay out too). */

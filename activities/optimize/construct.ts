@@ -5,8 +5,8 @@ import type { PlanningProblem } from '../../domain/problem.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
 import { columnsByJob, costObjective, type Milp, type ModelContext } from './milp.ts';
 
-/** Randomised active schedules tried in makespan mode, besides the one by plain most-work-remaining. */
-const MAKESPAN_RESTARTS = 30;
+/** Randomised active schedules tried in makespan mode (time allowing), besides the one by plain most-work-remaining. */
+const MAKESPAN_RESTARTS = 300;
 
 /** A plan in the model's columns: the chosen run column per problem job (-1: unscheduled), and its objective. */
 export interface ColumnPlan {
@@ -180,16 +180,44 @@ export function activeSchedule(problem: PlanningProblem, context: ModelContext, 
     ready.delete(job);
     for (const k of successors[job]) if (--waitingFor[k] === 0) ready.add(k);
   };
-  /** The fitting run of `job` that ends first (on `heater`, if given). */
+  // Each job's runs per heater, by start (as built): the first that fits on a heater ends first there.
+  const runsOn = byJob.map((cols) => {
+    const byHeater = new Map<string, number[]>();
+    for (const col of cols) {
+      const heater = milp.runs[col].option.equipmentId;
+      const list = byHeater.get(heater);
+      if (list) list.push(col);
+      else byHeater.set(heater, [col]);
+    }
+    return byHeater;
+  });
+  /** The fitting run of `job` that ends first (on `heater`, if given), skipping past the runs that block a heater. */
   const earliest = (job: number, heater?: string) => {
     let best = -1;
-    for (const col of byJob[job]) {
-      const r = milp.runs[col];
-      if (heater !== undefined && r.option.equipmentId !== heater) continue;
-      if (best >= 0 && (runEnd(r) > runEnd(milp.runs[best]) || (runEnd(r) === runEnd(milp.runs[best]) && r.start >= milp.runs[best].start))) continue;
-      if (state.fits(r)) best = col;
+    for (const [h, cols] of runsOn[job]) {
+      if (heater !== undefined && h !== heater) continue;
+      let i = 0;
+      while (i < cols.length) {
+        const run = milp.runs[cols[i]];
+        if (best >= 0 && runEnd(run) >= runEnd(milp.runs[best])) break;
+        const next = state.nextStartToTry(run);
+        if (next === null) {
+          best = cols[i];
+          break;
+        }
+        i = firstAtOrAfter(cols, next, i + 1);
+      }
     }
     return best;
+  };
+  const firstAtOrAfter = (cols: number[], start: number, from: number) => {
+    let [lo, hi] = [from, cols.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (milp.runs[cols[mid]].start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   };
   while (ready.size) {
     let first = -1;
@@ -235,10 +263,10 @@ function remainingWork(problem: PlanningProblem, context: ModelContext, milp: Mi
 
 /**
  * The best of the FIFO plan and greedy insertions under a range of peak caps (a lower cap trades
- * energy cost for demand charge). Plans that leave jobs out carry their skip penalties, so a
+ * energy cost for demand charge), and in makespan mode of active schedules (restarts end at `until`). Plans that leave jobs out carry their skip penalties, so a
  * complete plan always wins over a partial one.
  */
-export function constructPlan(problem: PlanningProblem, context: ModelContext, milp: Milp, caps = 8): ColumnPlan {
+export function constructPlan(problem: PlanningProblem, context: ModelContext, milp: Milp, { caps = 8, until = Infinity }: { caps?: number; until?: number } = {}): ColumnPlan {
   const jobCount = problem.schedule.jobs.length;
   const limit = problem.settings.peakLimitKw ?? Infinity;
   const open = insertGreedily(problem, context, milp, limit);
@@ -257,7 +285,7 @@ export function constructPlan(problem: PlanningProblem, context: ModelContext, m
     const work = remainingWork(problem, context, milp);
     candidates.push(activeSchedule(problem, context, milp, work));
     const rng = prand.xoroshiro128plus(jobCount);
-    for (let i = 0; i < MAKESPAN_RESTARTS; i++) {
+    for (let i = 0; i < MAKESPAN_RESTARTS && performance.now() < until; i++) {
       const noisy = Float64Array.from(work, (w) => w * (1 + prand.unsafeUniformIntDistribution(0, 1000, rng) / 2000));
       candidates.push(activeSchedule(problem, context, milp, noisy));
     }

@@ -54,6 +54,8 @@ const PROGRESS_EVERY_MS = 250;
  */
 const WHOLE_MILP_MAX_COLUMNS = 40_000;
 const LARGE_MODEL_MILP_SHARE = 0.3;
+/** Share of the time limit that randomised constructive restarts (makespan mode) may take. */
+const CONSTRUCTIVE_SHARE = 0.25;
 /** Time limit of one neighbourhood re-optimisation. */
 const NEIGHBOURHOOD_SECONDS = 1;
 /** Jobs freed per neighbourhood. */
@@ -75,7 +77,8 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   const { settings } = problem;
   let { milp, context } = buildMilp(problem);
   const jobCount = problem.schedule.jobs.length;
-  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp);
+  const constructUntil = started + options.timeLimitSeconds * 1000 * CONSTRUCTIVE_SHARE;
+  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp, { until: constructUntil });
   const notes: string[] = [];
   if (options.resumeFrom) {
     const resumed = decodePlan(problem, context, milp, options.resumeFrom);
