@@ -31,7 +31,7 @@ export function fifoBaseline(
     const { job, placements: options, excluded } = placements[jobIndex];
     let best: { option: HeaterOption; start: number } | undefined;
     for (const { option, starts } of options) {
-      const start = starts.find((s) => state.fits({ jobIndex, option, start: s }));
+      const start = state.firstFit(jobIndex, option, starts);
       if (start === undefined) continue;
       if (!best || start < best.start || (start === best.start && heaterRank.get(option.equipmentId)! < heaterRank.get(best.option.equipmentId)!)) {
         best = { option, start };

@@ -130,6 +130,23 @@ export class PlanState {
     return next;
   }
 
+  /** The first of `starts` (ascending) from which the job's run fits, or undefined. */
+  firstFit(jobIndex: number, option: HeaterOption, starts: readonly number[]): number | undefined {
+    let i = 0;
+    while (i < starts.length) {
+      const next = this.nextStartToTry({ jobIndex, option, start: starts[i] });
+      if (next === null) return starts[i];
+      let [lo, hi] = [i + 1, starts.length];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] < next) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    return undefined;
+  }
+
   /** Records that a job stays out of the plan (its successors must then stay out too). */
   skip(jobIndex: number): void {
     this.skipped.add(jobIndex);

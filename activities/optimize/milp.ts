@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.t
 import { runCost } from '../../domain/heating.ts';
 import { demandRates } from '../../domain/load.ts';
 import { jobPlacements, pointOf, type JobPlacements } from '../../domain/placements.ts';
-import type { UnscheduledJob } from '../../domain/plan.ts';
+import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
 import { PlanState, planRules, runEnd, type PlanRules, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { demandFloorKw, priorityWeight } from '../../domain/settings.ts';
@@ -47,7 +47,20 @@ export interface ModelContext {
   skipPenalty: Float64Array;
   /** The FIFO plan's column per job (-1 where it leaves the job out). */
   fifo: number[];
+  /**
+   * Set when the problem had more runs than COLUMN_BUDGET and each job kept only some of them: a
+   * bound of this model is then no bound of the problem; `bound` is one (each job at its cheapest
+   * run, demand at its floor), or null for objectives without such a bound.
+   */
+  restricted: { kept: number; of: number; bound: number | null } | null;
 }
+
+/**
+ * Most runs a model gets. Above it (thousands of jobs over days with long windows), each job keeps
+ * its cheapest heaters and some others, with its starts thinned evenly: millions of columns would
+ * take minutes and gigabytes to build and never get past HiGHS's root.
+ */
+export const COLUMN_BUDGET = 250_000;
 
 const EPS = 1e-9;
 export const costObjective = (problem: PlanningProblem) => problem.settings.objective === 'minimize_cost' || problem.settings.objective === 'minimize_tardiness';
@@ -80,6 +93,9 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
     problems.push({ path: `schedule.jobs[${i}]`, message: `job ${jp.job.id} fits no heater (${reason})` });
   });
   if (problems.length && settings.allOrNothing) throw new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No feasible plan', problems);
+  // FIFO on every run there is; a thinned model keeps FIFO's runs, so it always holds that plan.
+  const fifo = fifoBaseline(problem, placements);
+  const restricted = restrictToBudget(problem, placements, COLUMN_BUDGET, fifo.assignments);
 
   const runs: Run[] = [];
   const jobs: number[] = [];
@@ -88,9 +104,9 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
     for (const { option, starts } of options) for (const start of starts) runs.push({ jobIndex, option, start });
   });
   const rules = planRules(problem);
-  const context: ModelContext = { rules, placements, unplaceable, skipPenalty: skipPenalties(problem, runs), fifo: [] };
+  const context: ModelContext = { rules, placements, unplaceable, skipPenalty: skipPenalties(problem, runs), fifo: [], restricted };
   const milp = assembleMilp(problem, context, runs, jobs, new PlanState(problem, rules), true);
-  context.fifo = fifoColumns(problem, milp, placements);
+  context.fifo = fifoColumns(problem, milp, fifo.assignments);
   return { milp, context };
 }
 
@@ -327,6 +343,54 @@ export function runObjective(problem: PlanningProblem, run: Run, slotHours: numb
   return cost;
 }
 
+/** Thins the placements to about `budget` runs when there are more; returns what was kept and a bound of the whole problem. */
+function restrictToBudget(problem: PlanningProblem, placements: JobPlacements[], budget: number, keep: Assignment[]): ModelContext['restricted'] {
+  const total = placements.reduce((sum, jp) => sum + jp.placements.reduce((n, p) => n + p.starts.length, 0), 0);
+  if (total <= budget) return null;
+  const slotHours = problem.grid.slotMinutes / 60;
+  const energyRates = problem.slots.map((s) => s.energyRate);
+  const demand = costObjective(problem) ? demandRates(problem) : new Map<PeriodCategory, number>();
+  const maxDemandRate = Math.max(0, ...demand.values());
+  let bound = 0;
+  let kept = 0;
+  const perJob = Math.max(16, Math.floor(budget / placements.length));
+  const mustKeep = new Map(keep.map((a) => [a.jobId, a]));
+  placements.forEach((jp, jobIndex) => {
+    if (!jp.placements.length) return;
+    // Cheapest run of each heater (a valid bound term), and an estimate to rank heaters by.
+    const cheapest = jp.placements.map(({ option, starts }) => Math.min(...starts.map((start) => runObjective(problem, { jobIndex, option, start }, slotHours, energyRates))));
+    bound += Math.min(...cheapest);
+    const rank = jp.placements.map((p, i) => ({ p, estimate: cheapest[i] + p.option.electricKw * maxDemandRate })).sort((a, b) => a.estimate - b.estimate);
+    const medianStarts = [...jp.placements.map((p) => p.starts.length)].sort((a, b) => a - b)[jp.placements.length >> 1];
+    const heaters = Math.min(rank.length, Math.max(12, Math.floor(perJob / Math.max(1, medianStarts))));
+    // The best half, then others spread over the rest by job, so every heater stays in use.
+    const best = rank.slice(0, Math.ceil(heaters / 2));
+    const rest = rank.slice(best.length);
+    const spread = Array.from({ length: heaters - best.length }, (_, k) => rest[(jobIndex + Math.floor((k * rest.length) / (heaters - best.length))) % rest.length]);
+    const room = Math.max(1, Math.floor(perJob / heaters));
+    jp.placements = [...best, ...spread].map(({ p }) => ({ option: p.option, starts: thin(p.starts, room) }));
+    const must = mustKeep.get(jp.job.id);
+    if (must) {
+      const original = rank.find(({ p }) => p.option.equipmentId === must.equipmentId)!.p;
+      const at = jp.placements.find((p) => p.option === original.option);
+      if (!at) jp.placements.push({ option: original.option, starts: [must.startSlot] });
+      else if (!at.starts.includes(must.startSlot)) at.starts = [...at.starts, must.startSlot].sort((a, b) => a - b);
+    }
+    kept += jp.placements.reduce((n, p) => n + p.starts.length, 0);
+  });
+  if (costObjective(problem)) {
+    for (const [category, rate] of demand) bound += rate * Math.max(problem.settings.baseLoadKw, demandFloorKw(problem.settings, category));
+  }
+  return { kept, of: total, bound: costObjective(problem) ? bound : null };
+}
+
+/** At most `count` of the starts, evenly spread, first and last included. */
+function thin(starts: number[], count: number): number[] {
+  if (starts.length <= count) return starts;
+  if (count === 1) return [starts[0]];
+  return Array.from({ length: count }, (_, k) => starts[Math.round((k * (starts.length - 1)) / (count - 1))]);
+}
+
 /** Per job: more than any plan's whole objective can be (so placing a job always pays), times its priority weight. */
 function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
   const { settings, grid } = problem;
@@ -348,12 +412,11 @@ function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
 }
 
 /** The FIFO baseline in the model's columns (-1 for the jobs it leaves out). */
-function fifoColumns(problem: PlanningProblem, milp: Milp, placements: JobPlacements[]): number[] {
-  const fifo = fifoBaseline(problem, placements);
+function fifoColumns(problem: PlanningProblem, milp: Milp, assignments: Assignment[]): number[] {
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
   const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
   const chosen = new Array<number>(problem.schedule.jobs.length).fill(-1);
-  for (const a of fifo.assignments) {
+  for (const a of assignments) {
     const j = jobIndex.get(a.jobId)!;
     chosen[j] = column.get(runKey(j, a.equipmentId, a.startSlot)) ?? -1;
   }

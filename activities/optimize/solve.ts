@@ -62,6 +62,8 @@ const NEIGHBOURHOOD_SECONDS = 1;
 const NEIGHBOURHOOD_JOBS = 16;
 /** Neighbourhoods in a row without improvement after which the search stops early. */
 const MAX_STALL = 40;
+/** …or, in large problems, as many as it takes to free every job about once. */
+const maxStall = (jobs: number) => Math.max(MAX_STALL, Math.ceil(jobs / NEIGHBOURHOOD_JOBS));
 
 type Model = ReturnType<Highs['createModel']>;
 
@@ -119,7 +121,14 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   const fullSeconds =
     milp.numCols <= WHOLE_MILP_MAX_COLUMNS || options.timeLimitSeconds <= 5 ? options.timeLimitSeconds : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
   let proved = false;
-  try {
+  if (context.restricted && best) {
+    // Too large for one model: its bound would not bind the whole problem anyway. Neighbourhoods only.
+    bound = context.restricted.bound ?? undefined;
+    notes.push(
+      `${context.restricted.of.toLocaleString('en-US')} possible runs, more than one model takes: each job kept its cheapest heaters and some others ` +
+        `(${context.restricted.kept.toLocaleString('en-US')} runs); improved by neighbourhood search; the bound counts each job at its cheapest run`,
+    );
+  } else try {
     const whole = withModel(highs, milp, (model) => {
       model.options.set({ output_flag: false, mip_rel_gap: options.mipGap, random_seed: options.randomSeed ?? 0 });
       model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, (deadline - performance.now()) / 1000)));
@@ -256,7 +265,7 @@ function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: 
  * Repeatedly frees a neighbourhood of jobs (those running in a random time window, on two random
  * heaters, or picked at random), holds every other job where it is, and solves the small MILP of
  * the freed jobs around them from the current plan. Keeps strict improvements; stops at the
- * deadline or when MAX_STALL neighbourhoods in a row bring nothing.
+ * deadline or when `maxStall` neighbourhoods in a row bring nothing.
  */
 function improveByNeighbourhoods(
   highs: Highs,
@@ -277,7 +286,8 @@ function improveByNeighbourhoods(
   const byJob = columnsByJob(milp, jobCount);
   let best = start;
   let stall = 0;
-  for (let round = 0; stall < MAX_STALL; round++) {
+  const stallLimit = maxStall(milp.jobs.length);
+  for (let round = 0; stall < stallLimit; round++) {
     const seconds = Math.min(NEIGHBOURHOOD_SECONDS, (deadline - performance.now()) / 1000);
     if (seconds < 0.1) break;
     const free = [...neighbourhood(round % 3, best, milp, heaterIds, windowSlots, problem.grid.slotCount, int)];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { constructPlan, planObjective } from '../../activities/optimize/construct.ts';
-import { buildMilp } from '../../activities/optimize/milp.ts';
+import { buildMilp, COLUMN_BUDGET } from '../../activities/optimize/milp.ts';
 import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -9,6 +9,7 @@ import { canonicalJson } from '../../domain/hashing.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { generateRequest } from '../../examples/generate.ts';
+import { planViolations } from '../support/plan-check.ts';
 import { handJob, handRequest, problemFromRequest } from '../support/problem.ts';
 
 const E1 = { id: 'E1', name: 'Electric 1', type: 'electric', capacityKw: 100, efficiency: 1 } as const;
@@ -26,30 +27,6 @@ async function expectDomainError(promise: Promise<unknown>, code: string) {
   expect(err).toBeInstanceOf(DomainError);
   expect((err as DomainError).code).toBe(code);
   return err as DomainError;
-}
-
-/** Every job once, inside its window, one job at a time per heater, off maintenance, under the limit. */
-function planViolations(problem: PlanningProblem, assignments: Assignment[]): string[] {
-  const out: string[] = [];
-  const jobs = new Map(problem.schedule.jobs.map((j) => [j.id, j]));
-  const seen = new Set<string>();
-  const busy = new Map<string, Set<number>>();
-  for (const a of assignments) {
-    const job = jobs.get(a.jobId)!;
-    if (seen.has(a.jobId)) out.push(`${a.jobId} twice`);
-    seen.add(a.jobId);
-    if (a.start < job.earliestStart || a.end > job.deadline) out.push(`${a.jobId} outside its window`);
-    const slots = busy.get(a.equipmentId) ?? new Set<number>();
-    for (let t = a.startSlot; t < a.endSlot; t++) {
-      if (slots.has(t)) out.push(`${a.equipmentId} double-booked at slot ${t}`);
-      slots.add(t);
-    }
-    busy.set(a.equipmentId, slots);
-    const heater = problem.equipment.find((e) => e.id === a.equipmentId)!;
-    for (const w of heater.unavailability) if (a.start < w.end && w.start < a.end) out.push(`${a.jobId} during ${heater.id} ${w.reason}`);
-  }
-  for (const id of jobs.keys()) if (!seen.has(id)) out.push(`${id} missing`);
-  return out;
 }
 
 describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
@@ -252,5 +229,24 @@ describe('solver behaviour on generated plant days', () => {
     await expect(solving).rejects.toThrow(/aborted; solver thread terminated/);
     // Far below the 120 s limit: the thread was terminated, not left to finish.
     expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('a problem with more runs than one model takes', () => {
+  it('keeps the FIFO plan and each job\'s cheapest heaters, solves by neighbourhoods, and bounds honestly', async () => {
+    const problem = problemFromRequest(generateRequest({ seed: 9, jobs: 400, heaters: 12, days: 2, windows: 'loose', utilisation: 0.5 }));
+    const { milp, context } = buildMilp(problem);
+    expect(context.restricted!.of).toBeGreaterThan(COLUMN_BUDGET);
+    expect(context.restricted!.kept).toBeLessThanOrEqual(COLUMN_BUDGET * 1.05);
+    expect(milp.runs.length).toBe(context.restricted!.kept);
+    expect(context.fifo.every((col) => col >= 0)).toBe(true); // FIFO's runs survived the thinning
+    const plan = await solvePlan(problem, { timeLimitSeconds: 8, mipGap: 0 });
+    expect(plan.unscheduled).toEqual([]);
+    expect(planViolations(problem, plan.assignments)).toEqual([]);
+    expect(plan.solver.notes[0]).toMatch(/possible runs, more than one model takes/);
+    expect(plan.solver.objective!).toBeLessThan(planObjective(problem, context, milp, context.fifo));
+    // The bound counts every job at its cheapest run over all heaters and starts, not just the kept ones.
+    expect(plan.solver.bound).toBe(context.restricted!.bound);
+    expect(plan.solver.bound!).toBeLessThanOrEqual(plan.solver.objective!);
   });
 });
