@@ -16,6 +16,15 @@ export const UnavailabilitySchema = z
   .refine((w) => Date.parse(w.end) > Date.parse(w.start), { path: ['end'], message: 'must be after start' })
   .transform((w) => ({ ...w, start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }));
 
+export const EfficiencyWindowSchema = z
+  .object({
+    start: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
+    end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
+    efficiency: z.number().positive(),
+  })
+  .strict()
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), { path: ['end'], message: 'must be after start' });
+
 export const ChangeoverSchema = z
   .object({ fromFamily: z.string().min(1), toFamily: z.string().min(1), minutes: z.number().int().min(0) })
   .strict();
@@ -44,16 +53,22 @@ export const EquipmentSchema = z
     startupEnergyKwh: z.number().min(0).default(0),
     location: z.string().max(100).optional(),
     active: z.boolean().default(true),
+    /** COP (or efficiency) in force over a time window, e.g. from the ambient temperature forecast; `efficiency` elsewhere. */
+    efficiencyWindows: z.array(EfficiencyWindowSchema).default([]),
     unavailability: z.array(UnavailabilitySchema).default([]),
   })
   .strict()
   .superRefine((e, ctx) => {
     if (e.minLoadKw > e.capacityKw) ctx.addIssue({ code: 'custom', path: ['minLoadKw'], message: 'must not exceed capacityKw' });
     const [lo, hi] = e.type === 'heat_pump' ? [1, 10] : e.type === 'gas_boiler' ? [0.01, 1.1] : [0.01, 1];
+    const what = e.type === 'heat_pump' ? 'a COP' : 'a fraction';
     if (e.efficiency < lo || e.efficiency > hi) {
-      const what = e.type === 'heat_pump' ? 'a COP' : 'a fraction';
       ctx.addIssue({ code: 'custom', path: ['efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
     }
+    e.efficiencyWindows.forEach((w, i) => {
+      if (e.type === 'gas_boiler') ctx.addIssue({ code: 'custom', path: ['efficiencyWindows', i], message: 'applies to heat pumps and electric heaters only' });
+      else if (w.efficiency < lo || w.efficiency > hi) ctx.addIssue({ code: 'custom', path: ['efficiencyWindows', i, 'efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
+    });
     const seen = new Set<string>();
     e.changeovers.forEach((c, i) => {
       const pair = `${c.fromFamily}\u0000${c.toFamily}`;

@@ -1,7 +1,7 @@
 import type { Equipment } from './equipment.ts';
 import { isElectric } from './equipment.ts';
 import type { Job } from './schedule.ts';
-import type { SlotGrid } from './slot-grid.ts';
+import { slotStartMs, type SlotGrid } from './slot-grid.ts';
 import type { Tariff } from './tariff.ts';
 
 /** How one job would run on one heater: contiguous slots at constant power. */
@@ -12,8 +12,10 @@ export interface HeaterOption {
   thermalKw: number;
   /** Input power drawn: electricity for electric heaters and heat pumps, fuel for boilers. */
   inputKw: number;
-  /** Contribution to the site's electric load (0 for gas). */
+  /** Contribution to the site's electric load (0 for gas), at the heater's nominal efficiency. */
   electricKw: number;
+  /** Per slot of the grid, the factor on `electricKw` where the heater's COP differs (efficiencyWindows). */
+  electricScale?: number[];
   fuelKw: number;
   /** Price per kWh of fuel input; null when the heater runs on electricity (priced per slot). */
   fuelPrice: number | null;
@@ -30,17 +32,54 @@ export function fuelPriceFor(heater: Equipment, tariff: Tariff): number | undefi
   return heater.fuelType === 'electricity' ? undefined : tariff.fuelPrices[heater.fuelType];
 }
 
+/** Electric draw of the option in slot t (a heat pump follows its COP by slot when given). */
+export const electricKwAt = (option: HeaterOption, t: number) => option.electricKw * (option.electricScale?.[t] ?? 1);
+
+/** Nominal efficiency over slot-time efficiency, per slot; undefined when the heater has no efficiency windows. */
+function electricScale(heater: Equipment, grid: SlotGrid): number[] | undefined {
+  if (!heater.efficiencyWindows.length) return undefined;
+  return Array.from({ length: grid.slotCount }, (_, t) => {
+    const at = slotStartMs(grid, t);
+    const w = heater.efficiencyWindows.find((w) => Date.parse(w.start) <= at && at < Date.parse(w.end));
+    return w ? heater.efficiency / w.efficiency : 1;
+  });
+}
+
 /** Decides whether `job` can run on `heater` and at what power; the reason says why not. */
-export function heaterOption(job: Job, heater: Equipment, slotMinutes: number, tariff: Tariff): Eligibility {
+/** The run length at full power (or the job's fixed duration), in slots. */
+function fullPowerSlots(job: Job, heater: Equipment, slotMinutes: number): number {
+  if (job.durationMinutes !== undefined) return Math.ceil(job.durationMinutes / slotMinutes - EPS);
+  const power = Math.min(heater.capacityKw, job.maxThermalKw ?? Infinity);
+  return Math.ceil(job.heatingKwh / (power * slotMinutes / 60) - EPS);
+}
+
+/** Most run lengths a modulating job is offered per heater, and how far it may stretch (× the full-power length). */
+const MODULATION_LEVELS = 4;
+const MAX_STRETCH = 4;
+
+/**
+ * Run lengths the job may take on the heater: the full-power one, and for a modulating job up to
+ * MODULATION_LEVELS longer ones at lower constant power, down to the heater's min load.
+ */
+export function runLengths(job: Job, heater: Equipment, grid: SlotGrid): number[] {
+  const shortest = fullPowerSlots(job, heater, grid.slotMinutes);
+  if (!job.modulating) return [shortest];
+  const atMinLoad = heater.minLoadKw > 0 ? Math.floor(job.heatingKwh / (heater.minLoadKw * grid.slotMinutes / 60) + EPS) : Infinity;
+  const longest = Math.min(atMinLoad, shortest * MAX_STRETCH, grid.slotCount);
+  if (longest <= shortest) return [shortest];
+  const lengths = new Set<number>();
+  for (let k = 0; k < MODULATION_LEVELS; k++) lengths.add(Math.round(shortest + ((longest - shortest) * k) / (MODULATION_LEVELS - 1)));
+  return [...lengths];
+}
+
+/** Decides whether `job` can run on `heater` (for `durationSlots`, default: at full power) and at what power; the reason says why not. */
+export function heaterOption(job: Job, heater: Equipment, grid: SlotGrid, tariff: Tariff, durationSlots = fullPowerSlots(job, heater, grid.slotMinutes)): Eligibility {
+  const { slotMinutes } = grid;
   if (job.allowedEquipment && !job.allowedEquipment.includes(heater.id)) return { ok: false, reason: 'not in the job\'s allowedEquipment' };
   if (!heater.active) return { ok: false, reason: 'heater is inactive' };
   const slotHours = slotMinutes / 60;
-  let durationSlots: number;
-  if (job.durationMinutes !== undefined) {
-    durationSlots = Math.ceil(job.durationMinutes / slotMinutes - EPS);
-  } else {
-    const power = Math.min(heater.capacityKw, job.maxThermalKw ?? Infinity);
-    durationSlots = Math.ceil(job.heatingKwh / (power * slotHours) - EPS);
+  if (durationSlots !== fullPowerSlots(job, heater, slotMinutes) && !job.modulating) {
+    return { ok: false, reason: `runs ${durationSlots * slotMinutes} min, but the job does not modulate (its run takes ${fullPowerSlots(job, heater, slotMinutes) * slotMinutes} min)` };
   }
   const thermalKw = job.heatingKwh / (durationSlots * slotHours);
   if (thermalKw > heater.capacityKw + EPS) {
@@ -70,6 +109,7 @@ export function heaterOption(job: Job, heater: Equipment, slotMinutes: number, t
       thermalKw,
       inputKw,
       electricKw: electric ? inputKw : 0,
+      electricScale: electric ? electricScale(heater, grid) : undefined,
       fuelKw: electric ? 0 : inputKw,
       fuelPrice,
       startupKwh: heater.startupEnergyKwh,
@@ -83,7 +123,7 @@ export function runCost(option: HeaterOption, start: number, slotHours: number, 
     return (option.fuelKw * slotHours * option.durationSlots + option.startupKwh) * option.fuelPrice;
   }
   let cost = option.startupKwh * energyRates[start];
-  for (let t = start; t < start + option.durationSlots; t++) cost += option.electricKw * slotHours * energyRates[t];
+  for (let t = start; t < start + option.durationSlots; t++) cost += electricKwAt(option, t) * slotHours * energyRates[t];
   return cost;
 }
 
@@ -103,6 +143,7 @@ export function toAssignment(option: HeaterOption, start: number, grid: SlotGrid
     end: new Date(t0 + end * slotMs).toISOString(),
     thermalKw: option.thermalKw,
     electricKw: option.electricKw,
+    ...(option.electricScale ? { electricKwBySlot: Array.from({ length: option.durationSlots }, (_, k) => electricKwAt(option, start + k)) } : {}),
     fuelKw: option.fuelKw,
     energyCost: runCost(option, start, grid.slotMinutes / 60, energyRates),
   };

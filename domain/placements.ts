@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { heaterOption, type HeaterOption } from './heating.ts';
+import { heaterOption, runLengths, type HeaterOption } from './heating.ts';
 import type { PlanningProblem } from './problem.ts';
 import type { Job, PrecedenceType } from './schedule.ts';
 import type { Shift } from './settings.ts';
@@ -97,28 +97,32 @@ export function jobPlacements(problem: PlanningProblem, { latestEnd }: { latestE
         excluded[heater.id] = `the job is locked to ${job.lock.equipmentId}`;
         continue;
       }
-      const eligibility = heaterOption(job, heater, grid.slotMinutes, tariff);
-      if (!eligibility.ok) {
-        excluded[heater.id] = eligibility.reason;
-        continue;
-      }
-      const { option } = eligibility;
       const busy = blocked.get(heater.id)!;
-      const starts: number[] = [];
       let freeRun = 0;
       const freeRunEndingAt = busy.map((b) => (freeRun = b ? 0 : freeRun + 1));
-      for (let s = first; s + option.durationSlots <= windowEnd; s++) {
-        if (staffed[s] && freeRunEndingAt[s + option.durationSlots - 1] >= option.durationSlots) starts.push(s);
+      let reason = '';
+      for (const length of runLengths(job, heater, grid)) {
+        const eligibility = heaterOption(job, heater, grid, tariff, length);
+        if (!eligibility.ok) {
+          reason ||= eligibility.reason;
+          continue;
+        }
+        const { option } = eligibility;
+        const starts: number[] = [];
+        for (let s = first; s + option.durationSlots <= windowEnd; s++) {
+          if (staffed[s] && freeRunEndingAt[s + option.durationSlots - 1] >= option.durationSlots) starts.push(s);
+        }
+        const minutes = option.durationSlots * grid.slotMinutes;
+        if (lockSlot !== undefined) {
+          if (!Number.isInteger(Math.round(lockSlot * 1e6) / 1e6)) reason ||= `the lock's start ${job.lock!.start} is not on the ${grid.slotMinutes}-min slot grid`;
+          else if (!starts.includes(Math.round(lockSlot))) reason ||= `the lock's start ${job.lock!.start} leaves no ${minutes}-min run inside the job's window, the heater's availability and the staffed shifts`;
+          else placements.push({ option, starts: [Math.round(lockSlot)] });
+          continue;
+        }
+        if (starts.length) placements.push({ option, starts });
+        else reason ||= `no free ${minutes}-min window between earliestStart and ${softDeadlines ? 'the horizon end' : 'deadline'}${settings.staffedShifts ? ' starting in a staffed shift' : ''}`;
       }
-      const minutes = option.durationSlots * grid.slotMinutes;
-      if (lockSlot !== undefined) {
-        if (!Number.isInteger(Math.round(lockSlot * 1e6) / 1e6)) excluded[heater.id] = `the lock's start ${job.lock!.start} is not on the ${grid.slotMinutes}-min slot grid`;
-        else if (!starts.includes(Math.round(lockSlot))) excluded[heater.id] = `the lock's start ${job.lock!.start} leaves no ${minutes}-min run inside the job's window, the heater's availability and the staffed shifts`;
-        else placements.push({ option, starts: [Math.round(lockSlot)] });
-        continue;
-      }
-      if (starts.length) placements.push({ option, starts });
-      else excluded[heater.id] = `no free ${minutes}-min window between earliestStart and ${softDeadlines ? 'the horizon end' : 'deadline'}${settings.staffedShifts ? ' starting in a staffed shift' : ''}`;
+      if (!placements.some((p) => p.option.equipmentId === heater.id)) excluded[heater.id] = reason;
     }
     return { job, placements, excluded };
   });

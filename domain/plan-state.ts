@@ -1,4 +1,4 @@
-import type { HeaterOption } from './heating.ts';
+import { electricKwAt, type HeaterOption } from './heating.ts';
 import { pointOf, precedenceEdges, slotDays, type PrecedenceEdge } from './placements.ts';
 import type { PlanningProblem } from './problem.ts';
 
@@ -80,7 +80,7 @@ export class PlanState {
     const { option, start } = run;
     const end = runEnd(run);
     const rules = this.rules;
-    if (option.electricKw > 0 && rules.limitKw < Infinity) for (let t = start; t < end; t++) if (this.load[t] + option.electricKw > rules.limitKw + EPS) return 'the peak limit';
+    if (option.electricKw > 0 && rules.limitKw < Infinity) for (let t = start; t < end; t++) if (this.load[t] + electricKwAt(option, t) > rules.limitKw + EPS) return 'the peak limit';
     const heater = option.equipmentId;
     const capacity = rules.stacking.get(heater);
     if (capacity != null) {
@@ -156,7 +156,7 @@ export class PlanState {
     const { option, start } = run;
     const end = runEnd(run);
     this.runs[run.jobIndex] = run;
-    for (let t = start; t < end; t++) this.load[t] += option.electricKw;
+    for (let t = start; t < end; t++) this.load[t] += electricKwAt(option, t);
     const heater = option.equipmentId;
     if (this.rules.stacking.get(heater) != null) {
       let stacked = this.stackedKw.get(heater);

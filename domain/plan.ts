@@ -12,6 +12,8 @@ export const AssignmentSchema = z.object({
   end: z.string(),
   thermalKw: z.number(),
   electricKw: z.number(),
+  /** Electric draw per slot of the run, when the heater's COP changes over it (else electricKw throughout). */
+  electricKwBySlot: z.array(z.number()).optional(),
   fuelKw: z.number(),
   /** Energy cost of this run alone: electricity at slot rates or fuel, plus its cold start. */
   energyCost: z.number(),

@@ -36,6 +36,11 @@ export const JobSchema = z
     priority: z.number().int().min(1).max(5).default(3),
     temperatureSetpointC: z.number().min(-50).max(2000).optional(),
     allowedEquipment: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * The process accepts any constant power between the heater's min load and its capacity (or
+     * maxThermalKw): runs may stretch to lower the electric peak. Not with durationMinutes.
+     */
+    modulating: z.boolean().default(false),
     /** Product family, for the heaters' changeover times (default: the product). */
     productFamily: z.string().trim().min(1).max(100).optional(),
     predecessors: z.array(PredecessorSchema).default([]),
@@ -66,6 +71,9 @@ export const ProductionScheduleInputSchema = z
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicates the id of jobs[${first}]` });
       } else seen.set(job.id, i);
+      if (job.modulating === true && job.durationMinutes !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['jobs', i, 'modulating'], message: 'a modulating job takes its duration from its power: drop durationMinutes' });
+      }
       if (!zoneOk) return;
       const es = utcMillisOrNaN(job.earliestStart, s.timeZone);
       const dl = utcMillisOrNaN(job.deadline, s.timeZone);

@@ -1,5 +1,5 @@
 import type { PlanCost } from '../../domain/cost.ts';
-import { heaterOption } from '../../domain/heating.ts';
+import { electricKwAt, heaterOption } from '../../domain/heating.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { demandRates, loadProfile, peakByCategory } from '../../domain/load.ts';
@@ -29,7 +29,7 @@ export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): 
     if (a.startSlot < 0 || a.endSlot > grid.slotCount || a.endSlot <= a.startSlot) {
       throw new Error(`assignment of ${a.jobId} runs over slots ${a.startSlot}-${a.endSlot}, outside the grid of ${grid.slotCount}`);
     }
-    const eligibility = heaterOption(job, heater, grid.slotMinutes, problem.tariff);
+    const eligibility = heaterOption(job, heater, grid, problem.tariff, a.endSlot - a.startSlot);
     if (!eligibility.ok) throw new Error(`assignment of ${a.jobId} to ${a.equipmentId} is not allowed: ${eligibility.reason}`);
     const option = eligibility.option;
     startupKwh += option.startupKwh;
@@ -41,7 +41,7 @@ export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): 
     } else {
       startupCost += option.startupKwh * rates[a.startSlot];
       for (let t = a.startSlot; t < a.endSlot; t++) {
-        const kwh = option.electricKw * slotHours;
+        const kwh = electricKwAt(option, t) * slotHours;
         const cost = kwh * rates[t];
         electricKwh += kwh;
         electricCost += cost;

@@ -1,4 +1,5 @@
 import prand from 'pure-rand';
+import { electricKwAt, type HeaterOption } from '../../domain/heating.ts';
 import { topologicalOrder } from '../../domain/placements.ts';
 import { PlanState, runEnd } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
@@ -113,7 +114,7 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
       const { option, start } = run;
       const end = runEnd(run);
       let overCap = false;
-      for (let t = start; t < end && !overCap; t++) overCap = state.load[t] + option.electricKw > capKw + 1e-9;
+      for (let t = start; t < end && !overCap; t++) overCap = state.load[t] + electricKwAt(option, t) > capKw + 1e-9;
       if (overCap || !state.fits(run)) continue;
       let score: number;
       let tie = 0;
@@ -124,7 +125,7 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
           for (let t = start; t < end; t++) {
             const category = slots[t].category;
             if (!demandRate.has(category)) continue;
-            lift.set(category, Math.max(lift.get(category) ?? 0, state.load[t] + option.electricKw - categoryPeak.get(category)!));
+            lift.set(category, Math.max(lift.get(category) ?? 0, state.load[t] + electricKwAt(option, t) - categoryPeak.get(category)!));
           }
         }
         for (const [category, up] of lift) if (up > 0) score += up * demandRate.get(category)!;
@@ -180,22 +181,21 @@ export function activeSchedule(problem: PlanningProblem, context: ModelContext, 
     ready.delete(job);
     for (const k of successors[job]) if (--waitingFor[k] === 0) ready.add(k);
   };
-  // Each job's runs per heater, by start (as built): the first that fits on a heater ends first there.
+  // Each job's runs per option (heater and length), by start as built: on each, the first that fits ends first.
   const runsOn = byJob.map((cols) => {
-    const byHeater = new Map<string, number[]>();
+    const byOption = new Map<HeaterOption, number[]>();
     for (const col of cols) {
-      const heater = milp.runs[col].option.equipmentId;
-      const list = byHeater.get(heater);
+      const list = byOption.get(milp.runs[col].option);
       if (list) list.push(col);
-      else byHeater.set(heater, [col]);
+      else byOption.set(milp.runs[col].option, [col]);
     }
-    return byHeater;
+    return byOption;
   });
   /** The fitting run of `job` that ends first (on `heater`, if given), skipping past the runs that block a heater. */
   const earliest = (job: number, heater?: string) => {
     let best = -1;
-    for (const [h, cols] of runsOn[job]) {
-      if (heater !== undefined && h !== heater) continue;
+    for (const [option, cols] of runsOn[job]) {
+      if (heater !== undefined && option.equipmentId !== heater) continue;
       let i = 0;
       while (i < cols.length) {
         const run = milp.runs[cols[i]];

@@ -1,6 +1,6 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
-import { runCost } from '../../domain/heating.ts';
+import { electricKwAt, runCost } from '../../domain/heating.ts';
 import { demandRates } from '../../domain/load.ts';
 import { jobPlacements, pointOf, type JobPlacements } from '../../domain/placements.ts';
 import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
@@ -233,7 +233,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t]);
   }
   runs.forEach((r, col) => {
-    if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], r.option.electricKw);
+    if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], electricKwAt(r.option, t));
   });
 
   // Column costs and the extra columns.
@@ -371,7 +371,7 @@ function restrictToBudget(problem: PlanningProblem, placements: JobPlacements[],
     jp.placements = [...best, ...spread].map(({ p }) => ({ option: p.option, starts: thin(p.starts, room) }));
     const must = mustKeep.get(jp.job.id);
     if (must) {
-      const original = rank.find(({ p }) => p.option.equipmentId === must.equipmentId)!.p;
+      const original = rank.find(({ p }) => p.option.equipmentId === must.equipmentId && p.option.durationSlots === must.endSlot - must.startSlot)!.p;
       const at = jp.placements.find((p) => p.option === original.option);
       if (!at) jp.placements.push({ option: original.option, starts: [must.startSlot] });
       else if (!at.starts.includes(must.startSlot)) at.starts = [...at.starts, must.startSlot].sort((a, b) => a - b);
@@ -414,16 +414,17 @@ function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
 /** The FIFO baseline in the model's columns (-1 for the jobs it leaves out). */
 function fifoColumns(problem: PlanningProblem, milp: Milp, assignments: Assignment[]): number[] {
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
-  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
+  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots), col]));
   const chosen = new Array<number>(problem.schedule.jobs.length).fill(-1);
   for (const a of assignments) {
     const j = jobIndex.get(a.jobId)!;
-    chosen[j] = column.get(runKey(j, a.equipmentId, a.startSlot)) ?? -1;
+    chosen[j] = column.get(runKey(j, a.equipmentId, a.startSlot, a.endSlot - a.startSlot)) ?? -1;
   }
   return chosen;
 }
 
-export const runKey = (jobIndex: number, equipmentId: string, start: number) => `${jobIndex}\u0000${equipmentId}\u0000${start}`;
+/** Identifies a run across models of one problem: job, heater, start and length (modulating jobs have several). */
+export const runKey = (jobIndex: number, equipmentId: string, start: number, durationSlots: number) => `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
 
 /** Run columns grouped by problem job index. */
 export function columnsByJob(milp: Milp, jobCount: number): number[][] {

@@ -95,8 +95,9 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     const makespan = best.chosen.reduce((m, col) => (col >= 0 ? Math.max(m, runEnd(milp.runs[col])) : m), 0);
     const wide = milp;
     ({ milp, context } = buildMilp(problem, { latestEnd: makespan }));
-    const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
-    const chosen = best.chosen.map((col) => (col < 0 ? -1 : column.get(runKey(wide.runs[col].jobIndex, wide.runs[col].option.equipmentId, wide.runs[col].start))!));
+    const key = (r: Run) => runKey(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots);
+    const column = new Map(milp.runs.map((r, col) => [key(r), col]));
+    const chosen = best.chosen.map((col) => (col < 0 ? -1 : column.get(key(wide.runs[col]))!));
     best = { chosen, objective: planObjective(problem, context, milp, chosen) };
   }
   if (!milp.jobs.length) return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, 'no_jobs', undefined);
@@ -208,17 +209,22 @@ function withModel<T>(highs: Highs, milp: Milp, work: (model: Model) => T): T {
   }
 }
 
-/** A plan as numbers that survive a heartbeat: per job, heater index × slot count + start slot, or -1. */
+/** A plan as numbers that survive a heartbeat: per job, (heater index × (T + 1) + run length) × T + start slot, or -1. */
 export function encodePlan(problem: PlanningProblem, milp: Milp, plan: ColumnPlan): number[] {
+  const T = problem.grid.slotCount;
   const heaterIndex = new Map(problem.equipment.map((e, i) => [e.id, i]));
-  return plan.chosen.map((col) => (col < 0 ? -1 : heaterIndex.get(milp.runs[col].option.equipmentId)! * problem.grid.slotCount + milp.runs[col].start));
+  return plan.chosen.map((col) => {
+    if (col < 0) return -1;
+    const { option, start } = milp.runs[col];
+    return (heaterIndex.get(option.equipmentId)! * (T + 1) + option.durationSlots) * T + start;
+  });
 }
 
 /** The encoded plan in this model's columns, or null when a run is not in the model or the plan breaks a rule. */
 function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, encoded: number[]): ColumnPlan | null {
   const T = problem.grid.slotCount;
   if (encoded.length !== problem.schedule.jobs.length) return null;
-  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start), col]));
+  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots), col]));
   const state = new PlanState(problem, context.rules);
   const chosen: number[] = [];
   for (const [job, code] of encoded.entries()) {
@@ -226,7 +232,8 @@ function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp,
       chosen.push(-1);
       continue;
     }
-    const col = column.get(runKey(job, problem.equipment[Math.floor(code / T)]?.id ?? '', code % T));
+    const heaterAndLength = Math.floor(code / T);
+    const col = column.get(runKey(job, problem.equipment[Math.floor(heaterAndLength / (T + 1))]?.id ?? '', code % T, heaterAndLength % (T + 1)));
     if (col === undefined || !state.fits(milp.runs[col])) return null;
     state.place(milp.runs[col]);
     chosen.push(col);

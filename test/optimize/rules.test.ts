@@ -200,3 +200,46 @@ describe('a generated plant day with every rule', () => {
     for (const u of context.unplaceable) expect(u.reason).toContain('starting in a staffed shift');
   });
 });
+
+describe('a heat pump whose COP changes over the day', () => {
+  // COP 3 nominal; 1.5 on the cold night (00:00-08:00), 4 in the afternoon sun (08:00-16:00).
+  const pump = { id: 'HP', name: 'Heat pump', type: 'heat_pump', capacityKw: 100, efficiency: 3 } as const;
+  const windows = [
+    { start: '2026-03-02T00:00:00Z', end: '2026-03-02T08:00:00Z', efficiency: 1.5 },
+    { start: '2026-03-02T08:00:00Z', end: '2026-03-02T16:00:00Z', efficiency: 4 },
+  ];
+  const jobs = [handJob('A', 300, '00:00', '16:00')];
+
+  it('runs at night on the nominal COP (300/3 kWh × 0.10 = 10), in the day when the night COP is poor (300/4 × 0.20 = 15)', async () => {
+    const nominal = await solve(handRequest(jobs, [pump]));
+    expect(hours(nominal.at.A)).toEqual([0, 3]);
+    expect(nominal.plan.solver.objective).toBeCloseTo(10, 9);
+    const { plan, problem, at } = await solve(handRequest(jobs, [{ ...pump, efficiencyWindows: windows }]));
+    expect(hours(at.A)).toEqual([8, 11]);
+    expect(plan.solver.objective).toBeCloseTo(15, 9);
+    expect(at.A.electricKwBySlot).toEqual([25, 25, 25]);
+    expect(plan.loadProfileKw.slice(7, 12)).toEqual([0, 25, 25, 25, 0]);
+    expect(pricePlan(problem, plan.assignments)).toMatchObject({ electricKwh: 75, electricCost: 15 });
+  });
+});
+
+describe('a modulating job', () => {
+  // 200 kWh in the on-peak evening: at full power 2 h × 100 kW = 80 + 5 × 100 demand = 580.
+  const jobs = (modulating: boolean) => [{ ...handJob('A', 200, '16:00', '00:00', { modulating }), deadline: '2026-03-03T00:00:00Z' }];
+
+  it('stretches at lower power to cut the demand charge (580 → 8 h at 25 kW: 80 + 125 = 205), and the cost agent agrees', async () => {
+    expect((await solve(handRequest(jobs(false), [E1]))).plan.solver.objective).toBeCloseTo(580, 9);
+    const { plan, problem, at } = await solve(handRequest(jobs(true), [E1]));
+    expect(hours(at.A)).toEqual([16, 24]);
+    expect(at.A.thermalKw).toBeCloseTo(25, 9);
+    expect(plan.solver.objective).toBeCloseTo(205, 9);
+    const cost = pricePlan(problem, plan.assignments);
+    expect(cost.electricCost + cost.demandCharge).toBeCloseTo(205, 9);
+  });
+
+  it('is refused together with a fixed duration', () => {
+    expect(() => problemFromRequest(handRequest([handJob('A', 200, '16:00', '23:00', { modulating: true, durationMinutes: 120 })], [E1]))).toThrow(
+      /schedule\.jobs\[0\]\.modulating: a modulating job takes its duration from its power/,
+    );
+  });
+});

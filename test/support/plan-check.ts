@@ -31,7 +31,7 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
   for (const a of assignments) {
     const job = jobs.get(a.jobId)!;
     const heater = heaters.get(a.equipmentId)!;
-    const eligibility = heaterOption(job, heater, grid.slotMinutes, problem.tariff);
+    const eligibility = heaterOption(job, heater, grid, problem.tariff, a.endSlot - a.startSlot);
     if (!eligibility.ok) out.push(`${a.jobId} on ${a.equipmentId}: ${eligibility.reason}`);
     if (ms(a.start) < ms(job.earliestStart)) out.push(`${a.jobId} starts before its earliest start`);
     if (settings.objective !== 'minimize_tardiness' && ms(a.end) > ms(job.deadline)) out.push(`${a.jobId} ends after its deadline`);
@@ -88,7 +88,7 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
   }
   if (settings.peakLimitKw !== undefined) {
     const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
-    for (const a of assignments) for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKw;
+    for (const a of assignments) for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
     load.forEach((kw, t) => kw > settings.peakLimitKw! + 1e-6 && out.push(`load ${kw} kW over the limit in slot ${t}`));
   }
   return out;
