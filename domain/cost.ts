@@ -31,6 +31,8 @@ export const CostAnalysisSchema = z.object({
   baseline: PlanCostSchema,
   baselineAssignments: z.array(AssignmentSchema),
   baselineUnscheduled: z.array(UnscheduledJobSchema),
+  /** Jobs the optimised plan could not place, left out of the baseline as well (like for like). */
+  excludedFromBoth: z.array(z.string()).default([]),
   savings: z.object({ amount: Money, percent: z.number() }),
 });
 export type CostAnalysis = z.infer<typeof CostAnalysisSchema>;

@@ -98,6 +98,9 @@ function highlights(cost: CostAnalysis): string[] {
   if (cost.optimized.electricKwh > 0) {
     out.push(`${offPeakShare(cost.optimized).toFixed(0)} % of heating electricity falls in off-peak periods (baseline ${offPeakShare(cost.baseline).toFixed(0)} %).`);
   }
+  if (cost.excludedFromBoth.length) {
+    out.push(`${cost.excludedFromBoth.length} job(s) could not be placed (${cost.excludedFromBoth.join(', ')}); both plans are priced without them.`);
+  }
   if (cost.baselineUnscheduled.length) out.push(`The baseline could not place ${cost.baselineUnscheduled.length} job(s) at all.`);
   return out;
 }

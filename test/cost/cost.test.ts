@@ -95,6 +95,15 @@ describe('cost arithmetic', () => {
     expect(analysis.currency).toBe('USD');
   });
 
+  it('prices like for like when the optimised plan leaves a job out: the baseline leaves it out too', () => {
+    const problem = handProblem();
+    const [j1] = fifoBaseline(problem).assignments;
+    const analysis = analyseCosts(problem, { assignments: [j1], unscheduled: [{ jobId: 'J2', reason: 'test' }] });
+    expect(analysis.excludedFromBoth).toEqual(['J2']);
+    expect(analysis.baselineAssignments.map((a) => a.jobId)).toEqual(['J1']);
+    expect(analysis.savings.amount).toBeCloseTo(0, 9); // the same plan for J1 on both sides
+  });
+
   it('refuses to price an assignment the heater cannot run', () => {
     const problem = handProblem([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['G1'] })]);
     const bogus = [{ ...fifoBaseline(problem).assignments[0], equipmentId: 'E1' }];

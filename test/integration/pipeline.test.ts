@@ -172,6 +172,10 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     const files = await p.db.select().from(artefacts).where(eq(artefacts.runId, id));
     const text = files.find((f) => f.kind === 'report.txt')!.content.toString();
     expect(text).toContain(`Not scheduled:\n- ${jobId}: `);
+    expect(text).toContain(`1 job(s) could not be placed (${jobId}); both plans are priced without them.`);
+    // Like for like: the baseline also leaves that job out.
+    const baseline = await p.db.select().from(optimizedAssignments).where(and(eq(optimizedAssignments.runId, id), eq(optimizedAssignments.plan, 'baseline')));
+    expect(baseline).toHaveLength(13);
   });
 
   it('fails with E006 when the site has no tariff for the day', async () => {
