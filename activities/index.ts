@@ -4,7 +4,7 @@ import { equipmentActivities } from './equipment/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
 import { notifyActivities } from './notify/activity.ts';
 import type { MailConfig } from './notify/mailer.ts';
-import { optimizeActivities } from './optimize/activity.ts';
+import { optimizeActivities, type TellWorkflow } from './optimize/activity.ts';
 import { reportActivities } from './report/activity.ts';
 import { runActivities } from './runs/activity.ts';
 import { tariffActivities } from './tariff/activity.ts';
@@ -23,8 +23,8 @@ export function createPipelineActivities(db: Db, mail: MailConfig | undefined) {
 }
 
 /** Activities served on the solver task queue (a separate worker process). */
-export function createSolverActivities(db: Db) {
-  return optimizeActivities(db);
+export function createSolverActivities(db: Db, tellWorkflow?: TellWorkflow) {
+  return optimizeActivities(db, tellWorkflow);
 }
 
 export type PipelineActivities = ReturnType<typeof createPipelineActivities>;

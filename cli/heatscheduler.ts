@@ -75,9 +75,10 @@ async function runCommand(file: string, opts: { format?: string; keepUi?: boolea
   }
 }
 
-/** Prints a line whenever a step changes state. */
+/** Prints a line whenever a step changes state, and whenever the solver reports a new incumbent or bound. */
 function pollProgress(query: () => Promise<RunProgress>) {
   let last = '';
+  let lastSolver = '';
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -89,6 +90,12 @@ function pollProgress(query: () => Promise<RunProgress>) {
         if (line !== last) {
           last = line;
           say(`[${String(p.percent).padStart(3)}%] ${p.currentStep ? `${p.currentStep}…` : p.status.toLowerCase()}  (${line})`);
+        }
+        const s = p.solver;
+        const solverLine = s && s.incumbent !== null ? `       solver ${(s.elapsedMs / 1000).toFixed(0)} s: plan ${s.incumbent.toFixed(2)}${s.bound !== null ? `, bound ${s.bound.toFixed(2)}, gap ${((s.gap ?? 0) * 100).toFixed(1)} %` : ''}` : '';
+        if (solverLine && solverLine !== lastSolver && p.currentStep === 'optimize') {
+          lastSolver = solverLine;
+          say(solverLine);
         }
       } catch {
         // The workflow may not have started its first task yet.

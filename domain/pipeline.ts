@@ -33,3 +33,14 @@ export interface OptimizeHeartbeat {
   /** The incumbent plan, encoded (see `encodePlan`): a restarted attempt resumes from it. */
   plan: number[] | null;
 }
+
+/** What the optimize activity tells its workflow while it solves (shown by the progress query). */
+export interface SolverProgress {
+  elapsedMs: number;
+  incumbent: number | null;
+  bound: number | null;
+  gap: number | null;
+}
+
+/** Signal the optimize activity sends its workflow every few seconds while the solver improves. */
+export const SOLVER_PROGRESS_SIGNAL = 'solverProgress';

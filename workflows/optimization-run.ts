@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   defineQuery,
+  defineSignal,
   executeChild,
   isCancellation,
   proxyActivities,
@@ -10,11 +11,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PipelineActivities, SolverActivities } from '../activities/index.ts';
-import { TASK_QUEUES, type StepRef } from '../domain/pipeline.ts';
+import { SOLVER_PROGRESS_SIGNAL, TASK_QUEUES, type SolverProgress, type StepRef } from '../domain/pipeline.ts';
 import { notifyRun } from './notify-run.ts';
 import { ProgressTracker, type RunProgress } from './progress.ts';
 
 export const progressQuery = defineQuery<RunProgress>('progress');
+export const solverProgressSignal = defineSignal<[SolverProgress]>(SOLVER_PROGRESS_SIGNAL);
 
 export interface OptimizationRunInput {
   runId: string;
@@ -36,6 +38,7 @@ const pipeline = proxyActivities<PipelineActivities>({ startToCloseTimeout: '2m'
 export async function optimizationRun({ runId }: OptimizationRunInput): Promise<OptimizationRunResult> {
   const progress = new ProgressTracker(runId);
   setHandler(progressQuery, () => progress.snapshot());
+  setHandler(solverProgressSignal, (p) => progress.solverProgress(p));
   try {
     await pipeline.markRunStarted({ runId });
     const intake = await progress.track('intake', () => pipeline.intake({ runId }));

@@ -1,4 +1,4 @@
-import { PROGRESS_STEPS, type ProgressStep } from '../domain/pipeline.ts';
+import { PROGRESS_STEPS, type ProgressStep, type SolverProgress } from '../domain/pipeline.ts';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -9,6 +9,8 @@ export interface RunProgress {
   percent: number;
   status: 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
   error?: string;
+  /** The solver's latest incumbent, bound and gap, as the optimize activity reported them. */
+  solver?: SolverProgress;
 }
 
 /** Share of the run's usual duration each step takes; the solve dominates. */
@@ -19,6 +21,7 @@ export class ProgressTracker {
   private readonly steps = Object.fromEntries(PROGRESS_STEPS.map((s) => [s, 'pending'])) as Record<ProgressStep, StepState>;
   private status: RunProgress['status'] = 'RUNNING';
   private error?: string;
+  private solver?: SolverProgress;
 
   constructor(private readonly runId: string) {}
 
@@ -34,6 +37,10 @@ export class ProgressTracker {
     }
   }
 
+  solverProgress(p: SolverProgress): void {
+    this.solver = p;
+  }
+
   finish(status: RunProgress['status'], error?: string): void {
     this.status = status;
     this.error = error;
@@ -44,6 +51,6 @@ export class ProgressTracker {
     const total = PROGRESS_STEPS.reduce((sum, s) => sum + WEIGHTS[s], 0);
     const done = PROGRESS_STEPS.filter((s) => this.steps[s] === 'done').reduce((sum, s) => sum + WEIGHTS[s], 0);
     const current = PROGRESS_STEPS.find((s) => this.steps[s] === 'running') ?? null;
-    return { runId: this.runId, currentStep: current, steps: { ...this.steps }, percent: Math.round((100 * done) / total), status: this.status, error: this.error };
+    return { runId: this.runId, currentStep: current, steps: { ...this.steps }, percent: Math.round((100 * done) / total), status: this.status, error: this.error, solver: this.solver };
   }
 }

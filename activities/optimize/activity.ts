@@ -3,7 +3,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { optimizationRuns } from '../../db/schema.ts';
-import type { OptimizeHeartbeat, StepRef } from '../../domain/pipeline.ts';
+import type { OptimizeHeartbeat, SolverProgress, StepRef } from '../../domain/pipeline.ts';
 import { insertAssignments } from '../assignments.ts';
 import { withDomainFailures } from '../failures.ts';
 import { loadProblem, type ProblemRefs } from '../problem.ts';
@@ -11,8 +11,13 @@ import { findStep, recordStep } from '../steps.ts';
 import { solveInThread } from './run-in-thread.ts';
 
 const HEARTBEAT_EVERY_MS = 1_000;
+/** How often, at most, the workflow hears of a new incumbent or bound (each signal is a history event). */
+const SIGNAL_EVERY_MS = 3_000;
 
-export function optimizeActivities(db: Db) {
+/** Delivers solver progress to the run's workflow (its id is the run id): a Temporal signal from the solver worker. */
+export type TellWorkflow = (workflowId: string, progress: SolverProgress) => Promise<void>;
+
+export function optimizeActivities(db: Db, tellWorkflow?: TellWorkflow) {
   return {
     /** Agent 4: solves the MILP in a worker thread, heartbeating progress; a cancelled solve is killed. */
     async optimize({ runId, ...refs }: { runId: string } & ProblemRefs): Promise<StepRef> {
@@ -27,6 +32,14 @@ export function optimizeActivities(db: Db) {
         let latest: OptimizeHeartbeat = { phase: 'building', elapsedMs: 0, incumbent: null, bound: null, gap: null, plan: previous?.plan ?? null };
         // Heartbeats come from this (free) event loop while the thread solves.
         const beat = setInterval(() => ctx.heartbeat({ ...latest, elapsedMs: Math.round(performance.now() - started) }), HEARTBEAT_EVERY_MS);
+        let told = '';
+        const tell = setInterval(() => {
+          const progress: SolverProgress = { elapsedMs: Math.round(performance.now() - started), incumbent: latest.incumbent, bound: latest.bound, gap: latest.gap };
+          const news = JSON.stringify([progress.incumbent, progress.bound]);
+          if (!tellWorkflow || latest.phase !== 'solving' || news === told) return;
+          told = news;
+          tellWorkflow(runId, progress).catch((err: unknown) => ctx.log.warn('could not tell the workflow the solver progress', { error: String(err) }));
+        }, SIGNAL_EVERY_MS);
         let plan;
         try {
           plan = await solveInThread(
@@ -44,6 +57,7 @@ export function optimizeActivities(db: Db) {
           throw err;
         } finally {
           clearInterval(beat);
+          clearInterval(tell);
         }
         const solverSeconds = (performance.now() - started) / 1000;
         const tenantId = problem.schedule.tenant;

@@ -7,6 +7,7 @@ import { optimizedAssignments } from '../../db/schema.ts';
 import type { OptimizeHeartbeat } from '../../domain/pipeline.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import { loadChain } from '../../runs/read.ts';
+import { progressQuery } from '../../workflows/optimization-run.ts';
 import { HARD_JOBS, hardRequest, runRow, solving, startTestPipeline, stepNames, waitFor, type TestPipeline } from '../support/pipeline.ts';
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
@@ -79,7 +80,7 @@ describe('failure modes a plant meets', () => {
   });
 
   it('heartbeats carry the incumbent cost and the bound while solving', async () => {
-    const runId = await p.submit(hardRequest(8));
+    const runId = await p.submit(hardRequest(12));
     const beat = await waitFor(
       'a heartbeat with an incumbent and a bound',
       async () => {
@@ -92,6 +93,14 @@ describe('failure modes a plant meets', () => {
     expect(beat.phase).toBe('solving');
     expect(beat.elapsedMs).toBeGreaterThan(0);
     expect(beat.bound!).toBeLessThanOrEqual(beat.incumbent! + 1e-6);
+    // The workflow hears of them too: its progress query shows the solver's incumbent and bound.
+    const shown = await waitFor('the progress query showing the solver', async () => {
+      const progress = await p.client.workflow.getHandle(runId).query(progressQuery);
+      return progress.solver?.incumbent != null && progress.solver.bound != null ? progress : undefined;
+    });
+    expect(shown.currentStep).toBe('optimize');
+    expect(shown.solver!.bound!).toBeLessThanOrEqual(shown.solver!.incumbent! + 1e-6);
+    expect(shown.solver!.elapsedMs).toBeGreaterThan(0);
     await p.client.workflow.getHandle(runId).result();
     const run = await runRow(p, runId);
     expect(run.solverStatus).toBe('time_limit');
