@@ -179,13 +179,13 @@ describe('solver behaviour on generated plant days', () => {
   });
 
   it('improves a large model beyond its constructive start (MILP, then neighbourhood search) and reports the bound honestly', async () => {
-    // 200 jobs x 8 heaters: about 64k columns, past the size that gets the whole time as one MILP.
+    // 200 jobs x 8 heaters: about 64k columns; told to treat 40k as the whole-MILP size, so that neighbourhood search runs.
     const problem = problemFromRequest(generateRequest({ seed: 3, jobs: 200, heaters: 8, windows: 'loose', utilisation: 0.6 }));
     const { milp, context } = buildMilp(problem);
     expect(milp.numCols).toBeGreaterThan(40_000);
     const start = constructPlan(problem, context, milp);
     const incumbents: number[] = [];
-    const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0 }, (p) => p.incumbent !== undefined && incumbents.push(p.incumbent));
+    const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0, wholeMilpMaxColumns: 40_000 }, (p) => p.incumbent !== undefined && incumbents.push(p.incumbent));
     expect(plan.assignments).toHaveLength(200);
     expect(planViolations(problem, plan.assignments)).toEqual([]);
     expect(plan.solver.objective!).toBeLessThan(start.objective);
