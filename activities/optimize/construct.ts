@@ -295,5 +295,60 @@ export function constructPlan(problem: PlanningProblem, context: ModelContext, m
     const objective = planObjective(problem, context, milp, chosen);
     if (!best || objective < best.objective - 1e-9) best = { chosen, objective };
   }
-  return best!;
+  return costObjective(problem) ? reinsertJobs(problem, context, milp, best!, until) : best!;
+}
+
+/**
+ * Local search on a cost plan: take each placed job out and put it back on the run that now adds
+ * least (energy plus the rise of each billed peak above the others' load); repeat while a pass
+ * improves, up to `until`.
+ */
+export function reinsertJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, until = Infinity, passes = 5): ColumnPlan {
+  const { slots } = problem;
+  const T = problem.grid.slotCount;
+  const byJob = columnsByJob(milp, problem.schedule.jobs.length);
+  const rate = slots.map((s) => {
+    const col = milp.demandColumns.get(s.category);
+    return col === undefined ? 0 : milp.colCost[col];
+  });
+  const categories = [...milp.demandColumns];
+  const chosen = [...plan.chosen];
+  for (let pass = 0; pass < passes && performance.now() < until; pass++) {
+    let moved = false;
+    for (const job of milp.jobs) {
+      if (chosen[job] < 0 || performance.now() >= until) continue;
+      const state = new PlanState(problem, context.rules);
+      for (const k of milp.jobs) {
+        if (k === job) continue;
+        if (chosen[k] >= 0) state.place(milp.runs[chosen[k]]);
+        else state.skip(k);
+      }
+      // Each billed category's peak without this job.
+      const peak = new Map(categories.map(([category, col]) => [category, milp.colLower[col]]));
+      for (let t = 0; t < T; t++) if (peak.has(slots[t].category)) peak.set(slots[t].category, Math.max(peak.get(slots[t].category)!, state.load[t]));
+      const added = (col: number) => {
+        const run = milp.runs[col];
+        let cost = milp.colCost[col];
+        const lift = new Map<PeriodCategory, number>();
+        for (let t = run.start; t < runEnd(run); t++) {
+          if (!rate[t]) continue;
+          const over = state.load[t] + electricKwAt(run.option, t) - peak.get(slots[t].category)!;
+          if (over > (lift.get(slots[t].category) ?? 0)) lift.set(slots[t].category, over);
+        }
+        for (const [category, up] of lift) cost += up * milp.colCost[milp.demandColumns.get(category)!];
+        return cost;
+      };
+      let best = chosen[job];
+      let bestCost = added(best);
+      for (const col of byJob[job]) {
+        if (col === best || !state.fits(milp.runs[col])) continue;
+        const cost = added(col);
+        if (cost < bestCost - 1e-6) (best = col), (bestCost = cost);
+      }
+      if (best !== chosen[job]) (chosen[job] = best), (moved = true);
+    }
+    if (!moved) break;
+  }
+  const objective = planObjective(problem, context, milp, chosen);
+  return objective < plan.objective - 1e-9 ? { chosen, objective } : plan;
 }
