@@ -25,14 +25,12 @@ function stateOf(problem: PlanningProblem, context: ModelContext, milp: Milp, ch
 /** Values of the model's extra columns (D, C, B, skips) for a plan whose runs sit on `state`. */
 function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], state: PlanState): Map<number, number> {
   const values = new Map<number, number>();
-  const slotsByCategory = new Map<PeriodCategory, number>();
   for (const [category, col] of milp.demandColumns) {
     let peak = milp.colLower[col];
     problem.slots.forEach((s, t) => {
       if (s.category === category) peak = Math.max(peak, state.load[t]);
     });
     values.set(col, Math.min(Math.max(peak, milp.colLower[col]), Math.max(milp.colUpper[col], milp.colLower[col])));
-    slotsByCategory.set(category, col);
   }
   if (milp.makespanColumn !== undefined) {
     values.set(milp.makespanColumn, state.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), milp.colLower[milp.makespanColumn]));
@@ -57,17 +55,14 @@ export function planObjective(problem: PlanningProblem, context: ModelContext, m
 /** The plan as a column vector for HiGHS; `fixed` holds the runs kept in place around a neighbourhood model. */
 export function toColumnVector(problem: PlanningProblem, milp: Milp, chosen: number[], fixed: PlanState): Float64Array {
   const x = new Float64Array(milp.numCols);
-  const state = fixed;
-  const placed: number[] = [];
+  // Extra columns are read off a copy of `fixed` with this model's runs added.
+  const combined = new PlanState(problem, fixed.rules);
+  for (const r of fixed.runs) if (r) combined.place(r);
   for (const j of milp.jobs) {
     if (chosen[j] < 0) continue;
     x[chosen[j]] = 1;
-    placed.push(j);
+    combined.place(milp.runs[chosen[j]]);
   }
-  // Extra columns are read off a copy of `fixed` with this model's runs added.
-  const combined = new PlanState(problem, state.rules);
-  for (const r of state.runs) if (r) combined.place(r);
-  for (const j of placed) combined.place(milp.runs[chosen[j]]);
   for (const [col, value] of extraColumns(problem, milp, chosen, combined)) x[col] = value;
   return x;
 }

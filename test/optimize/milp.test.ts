@@ -7,7 +7,6 @@ import { DomainError } from '../../domain/errors.ts';
 import { toAssignment } from '../../domain/heating.ts';
 import { canonicalJson } from '../../domain/hashing.ts';
 import type { Assignment } from '../../domain/plan.ts';
-import type { PlanningProblem } from '../../domain/problem.ts';
 import { generateRequest } from '../../examples/generate.ts';
 import { planViolations } from '../support/plan-check.ts';
 import { handJob, handRequest, problemFromRequest } from '../support/problem.ts';

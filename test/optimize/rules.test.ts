@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { planObjective } from '../../activities/optimize/construct.ts';
 import { buildMilp } from '../../activities/optimize/milp.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { generateRequest } from '../../examples/generate.ts';
