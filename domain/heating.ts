@@ -38,12 +38,19 @@ export const electricKwAt = (option: HeaterOption, t: number) => option.electric
 /** Nominal efficiency over slot-time efficiency, per slot; undefined when the heater has no efficiency windows. */
 function electricScale(heater: Equipment, grid: SlotGrid): number[] | undefined {
   if (!heater.efficiencyWindows.length) return undefined;
-  return Array.from({ length: grid.slotCount }, (_, t) => {
+  // One array per heater and grid, shared by all of the heater's options (thousands of jobs).
+  const cached = scaleCache.get(heater);
+  if (cached?.grid === grid) return cached.scale;
+  const scale = Array.from({ length: grid.slotCount }, (_, t) => {
     const at = slotStartMs(grid, t);
     const w = heater.efficiencyWindows.find((w) => Date.parse(w.start) <= at && at < Date.parse(w.end));
     return w ? heater.efficiency / w.efficiency : 1;
   });
+  scaleCache.set(heater, { grid, scale });
+  return scale;
 }
+
+const scaleCache = new WeakMap<Equipment, { grid: SlotGrid; scale: number[] }>();
 
 /** Decides whether `job` can run on `heater` and at what power; the reason says why not. */
 /** The run length at full power (or the job's fixed duration), in slots. */

@@ -172,6 +172,22 @@ export class PlanState {
     this.startsUsed.set(heater, used);
   }
 
+  /** Takes a placed run out again (the exact inverse of `place`). */
+  remove(run: Run): void {
+    const { option, start } = run;
+    const end = runEnd(run);
+    this.runs[run.jobIndex] = undefined;
+    for (let t = start; t < end; t++) this.load[t] -= electricKwAt(option, t);
+    const heater = option.equipmentId;
+    const stacked = this.stackedKw.get(heater);
+    if (stacked) for (let t = start; t < end; t++) stacked[t] -= option.thermalKw;
+    const list = this.byHeater.get(heater)!;
+    list.splice(list.indexOf(run), 1);
+    const used = this.startsUsed.get(heater)!;
+    const day = this.rules.slotDay[start];
+    used.set(day, used.get(day)! - 1);
+  }
+
   /** Starts already used on the heater in the local day. */
   startsOn(heater: string, day: number): number {
     return this.startsUsed.get(heater)?.get(day) ?? 0;

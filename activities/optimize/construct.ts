@@ -308,16 +308,16 @@ export function reinsertJobs(problem: PlanningProblem, context: ModelContext, mi
   });
   const categories = [...milp.demandColumns];
   const chosen = [...plan.chosen];
+  const state = new PlanState(problem, context.rules);
+  for (const k of milp.jobs) {
+    if (chosen[k] >= 0) state.place(milp.runs[chosen[k]]);
+    else state.skip(k);
+  }
   for (let pass = 0; pass < passes && performance.now() < until; pass++) {
     let moved = false;
     for (const job of milp.jobs) {
       if (chosen[job] < 0 || performance.now() >= until) continue;
-      const state = new PlanState(problem, context.rules);
-      for (const k of milp.jobs) {
-        if (k === job) continue;
-        if (chosen[k] >= 0) state.place(milp.runs[chosen[k]]);
-        else state.skip(k);
-      }
+      state.remove(milp.runs[chosen[job]]);
       // Each billed category's peak without this job.
       const peak = new Map(categories.map(([category, col]) => [category, milp.colLower[col]]));
       for (let t = 0; t < T; t++) if (peak.has(slots[t].category)) peak.set(slots[t].category, Math.max(peak.get(slots[t].category)!, state.load[t]));
@@ -341,6 +341,7 @@ export function reinsertJobs(problem: PlanningProblem, context: ModelContext, mi
         if (cost < bestCost - 1e-6) (best = col), (bestCost = cost);
       }
       if (best !== chosen[job]) (chosen[job] = best), (moved = true);
+      state.place(milp.runs[best]);
     }
     if (!moved) break;
   }
