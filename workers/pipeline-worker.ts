@@ -3,7 +3,6 @@ import { createPipelineActivities } from '../activities/index.ts';
 import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
 import { openDb } from '../db/client.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
-import { logger } from '../infra/logger.ts';
 import { WORKFLOWS_PATH, announceReady, connect, runUntilSignal, workerEnv } from './common.ts';
 
 /** The pipeline worker: workflows plus every agent except the solver. */

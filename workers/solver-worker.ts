@@ -4,7 +4,6 @@ import { createSolverActivities } from '../activities/index.ts';
 import type { TellWorkflow } from '../activities/optimize/activity.ts';
 import { openDb } from '../db/client.ts';
 import { SOLVER_PROGRESS_SIGNAL, TASK_QUEUES } from '../domain/pipeline.ts';
-import { logger } from '../infra/logger.ts';
 import { announceReady, connect, runUntilSignal, workerEnv } from './common.ts';
 
 /** The solver worker: only the optimize agent, one solve at a time (WASM HiGHS is single-threaded). */
