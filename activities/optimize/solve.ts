@@ -109,7 +109,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   if (!allowSkip) for (const col of milp.skipColumns.values()) milp.colUpper[col] = 0;
 
   let highs = await loadHighs();
-  const { callbackType, modelStatus } = highs.constants;
+  const { modelStatus } = highs.constants;
   let lastReport = -Infinity;
   let bound: number | undefined;
   const report = (p: Omit<SolveProgress, 'elapsedMs'>, force = false) => {
@@ -132,38 +132,33 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
       `${context.restricted.of.toLocaleString('en-US')} possible runs, more than one model takes: each job kept its cheapest heaters and some others ` +
         `(${context.restricted.kept.toLocaleString('en-US')} runs); improved by neighbourhood search; the bound counts each job at its cheapest run`,
     );
-  } else try {
-    const whole = withModel(highs, milp, (model) => {
-      model.options.set({ output_flag: false, mip_rel_gap: options.mipGap, random_seed: options.randomSeed ?? 0 });
-      model.options.set('time_limit', Math.max(0, Math.min(fullSeconds, (deadline - performance.now()) / 1000)));
-      if (best) model.setSolution({ colValue: toColumnVector(problem, milp, best.chosen, new PlanState(problem, context.rules)) });
-      const status = model.run({
-        [callbackType.mipImprovingSolution]: (e) =>
-          void improved(e.data.mip_solution ? { chosen: chosenFromVector(milp, jobCount, e.data.mip_solution), objective: e.data.objective_function_value ?? NaN } : null, {
-            incumbent: e.data.objective_function_value,
-            bound: e.data.mip_dual_bound,
-            gap: e.data.mip_gap,
-          }),
-        // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
-        [callbackType.mipInterrupt]: (e) => void report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap }),
-      }).modelStatus;
-      const dualBound = Number(model.info.get('mip_dual_bound'));
-      return { status, plan: readPlan(highs, model, problem, context, milp, jobCount), bound: Number.isFinite(dualBound) ? dualBound : undefined };
-    });
-    best = better(best, whole.plan);
-    bound = whole.bound;
-    proved = whole.status === modelStatus.optimal;
-    if (!best) {
-      if (whole.status === modelStatus.timeLimit || whole.status === modelStatus.interrupted) {
-        throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`);
+  } else {
+    const seconds = Math.min(fullSeconds, (deadline - performance.now()) / 1000);
+    const whole = runWholeMilp(highs, problem, context, milp, best, { seconds, mipGap: options.mipGap, seed: options.randomSeed ?? 0 }, improved, report);
+    if (whole.aborted) {
+      // The runtime aborted (out of WebAssembly memory, or an internal error): carry on with small
+      // models from the best plan so far, HiGHS's last incumbent included, and its last bound.
+      const fromHighs = whole.plan !== null && better(best, whole.plan) === whole.plan;
+      best = better(best, whole.plan);
+      if (!best) throw crashed(whole.aborted);
+      bound = whole.bound;
+      notes.push(
+        `HiGHS aborted on the whole model (${milp.numCols} columns: ${String(whole.aborted)}); the plan continues from ` +
+          (fromHighs ? `HiGHS's last incumbent (objective ${best.objective.toFixed(2)})` : 'the constructive start') +
+          ` with neighbourhood search, ${bound === undefined ? 'without a lower bound' : `with HiGHS's last bound (${bound.toFixed(2)})`}`,
+      );
+      highs = await loadHighs();
+    } else {
+      best = better(best, whole.plan);
+      bound = whole.bound;
+      proved = whole.status === modelStatus.optimal;
+      if (!best) {
+        if (whole.status === modelStatus.timeLimit || whole.status === modelStatus.interrupted) {
+          throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`);
+        }
+        throw new Error(`HiGHS ended with model status ${whole.status} and no solution`);
       }
-      throw new Error(`HiGHS ended with model status ${whole.status} and no solution`);
     }
-  } catch (err) {
-    // Out of WebAssembly memory on the whole model: carry on from the constructive plan with small models.
-    if (!isWasmAbort(err) || !best) throw crashed(err);
-    notes.push(`HiGHS aborted on the whole model (${milp.numCols} columns: ${String(err)}); the plan comes from the constructive start and neighbourhood search, without a lower bound`);
-    highs = await loadHighs();
   }
 
   // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
@@ -180,6 +175,62 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   }
   if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, proved, options);
   return toSchedule(problem, context, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
+}
+
+interface WholeMilpResult {
+  status?: number;
+  plan: ColumnPlan | null;
+  bound: number | undefined;
+  /** Set when the WebAssembly runtime aborted; `plan` and `bound` are then the last HiGHS reported. */
+  aborted?: unknown;
+}
+
+/** The whole MILP from `start` for `seconds`, reporting each incumbent; a runtime abort is returned, not thrown. */
+function runWholeMilp(
+  highs: Highs,
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  start: ColumnPlan | null,
+  { seconds, mipGap, seed }: { seconds: number; mipGap: number; seed: number },
+  improved: (plan: ColumnPlan | null, p: Omit<SolveProgress, 'elapsedMs' | 'plan'>) => void,
+  report: (p: Omit<SolveProgress, 'elapsedMs'>) => void,
+): WholeMilpResult {
+  const jobCount = problem.schedule.jobs.length;
+  const { callbackType } = highs.constants;
+  let incumbent: ColumnPlan | null = null;
+  let bound: number | undefined;
+  const noteBound = (value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) bound = Math.max(bound ?? -Infinity, value);
+  };
+  try {
+    return withModel(highs, milp, (model) => {
+      model.options.set({ output_flag: false, mip_rel_gap: mipGap, random_seed: seed, time_limit: Math.max(0, seconds) });
+      if (start) model.setSolution({ colValue: toColumnVector(problem, milp, start.chosen, new PlanState(problem, context.rules)) });
+      const status = model.run({
+        [callbackType.mipImprovingSolution]: (e) => {
+          noteBound(e.data.mip_dual_bound);
+          if (e.data.mip_solution) {
+            const chosen = chosenFromVector(milp, jobCount, e.data.mip_solution);
+            incumbent = better(incumbent, { chosen, objective: planObjective(problem, context, milp, chosen) });
+          }
+          // The plan's own objective: HiGHS's may count a demand column above the plan's peak.
+          const objective = e.data.mip_solution ? incumbent?.objective : e.data.objective_function_value;
+          improved(e.data.mip_solution ? incumbent : null, { incumbent: objective, bound: e.data.mip_dual_bound, gap: e.data.mip_gap });
+        },
+        // Fires at every MIP checkpoint (mipLogging stays silent with output_flag off); we never interrupt.
+        [callbackType.mipInterrupt]: (e) => {
+          noteBound(e.data.mip_dual_bound);
+          report({ incumbent: e.data.mip_primal_bound, bound: e.data.mip_dual_bound, gap: e.data.mip_gap });
+        },
+      }).modelStatus;
+      const dualBound = Number(model.info.get('mip_dual_bound'));
+      return { status, plan: readPlan(highs, model, problem, context, milp, jobCount), bound: Number.isFinite(dualBound) ? dualBound : undefined };
+    });
+  } catch (err) {
+    if (!isWasmAbort(err)) throw err;
+    return { plan: incumbent, bound, aborted: err };
+  }
 }
 
 /** `RuntimeError: Aborted()`: the WebAssembly runtime gave up (out of memory); the instance must not be reused. */
