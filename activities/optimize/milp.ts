@@ -35,7 +35,20 @@ export interface Milp {
   demandColumns: Map<PeriodCategory, number>;
   makespanColumn?: number;
   balanceColumn?: number;
+  /** What each row says, to name the constraints of a conflict (`conflict.ts`). */
+  rowLabels: RowLabel[];
 }
+
+/** The rule a row of the model stands for (slots and days are the grid's; jobs are problem indices). */
+export type RowLabel =
+  | { kind: 'job'; job: number }
+  | { kind: 'heater'; heaterId: string; slot: number }
+  | { kind: 'stacking'; heaterId: string; slot: number }
+  | { kind: 'starts'; heaterId: string; day: number }
+  | { kind: 'changeover'; heaterId: string; slot: number }
+  | { kind: 'precedence'; from: number; to: number }
+  | { kind: 'peak'; slot: number }
+  | { kind: 'objective' };
 
 /** What every model of one problem shares: the rules, the placements, and the cost of leaving a job out. */
 export interface ModelContext {
@@ -124,7 +137,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const jobRow = new Map(jobs.map((j, i) => [j, i]));
   const rowLower: number[] = jobs.map(() => 1);
   const rowUpper: number[] = jobs.map(() => 1);
-  const addRow = (lower: number, upper: number) => (rowLower.push(lower), rowUpper.push(upper), rowLower.length - 1);
+  const rowLabels: RowLabel[] = jobs.map((job) => ({ kind: 'job', job }));
+  const addRow = (lower: number, upper: number, label: RowLabel) => (rowLower.push(lower), rowUpper.push(upper), rowLabels.push(label), rowLower.length - 1);
   /** Matrix entries of each column, [row, value, row, value, …]. */
   const entries: number[][] = runs.map((r) => [jobRow.get(r.jobIndex)!, 1]);
   const byHeater = new Map(equipment.map((h) => [h.id, [] as number[]]));
@@ -139,7 +153,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const demand = new Float64Array(T);
       for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) demand[t] += runs[col].option.thermalKw;
       const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS) row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t));
+      for (let t = 0; t < T; t++) if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS) row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t), { kind: 'stacking', heaterId: heater.id, slot: t });
       for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], runs[col].option.thermalKw);
     } else {
       // One run at a time; a run holds the heater for its min off time after it ends.
@@ -148,7 +162,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const cover = new Int32Array(T);
       for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) cover[t]++;
       const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (cover[t] > 1) row[t] = addRow(-Infinity, 1);
+      for (let t = 0; t < T; t++) if (cover[t] > 1) row[t] = addRow(-Infinity, 1, { kind: 'heater', heaterId: heater.id, slot: t });
       for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
       addChangeoverRows(heater.id, cols, off);
     }
@@ -163,7 +177,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       for (const [day, dayCols] of byDay) {
         const left = max - fixed.startsOn(heater.id, day);
         if (dayCols.length <= left) continue;
-        const row = addRow(-Infinity, left);
+        const row = addRow(-Infinity, left, { kind: 'starts', heaterId: heater.id, day });
         for (const col of dayCols) entries[col].push(row, 1);
       }
     }
@@ -191,7 +205,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) occupied[t]++;
       const M = Math.max(1, Math.ceil(gap / (shortest + off)));
       const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (tail[t] && occupied[t]) row[t] = addRow(-Infinity, M);
+      for (let t = 0; t < T; t++) if (tail[t] && occupied[t]) row[t] = addRow(-Infinity, M, { kind: 'changeover', heaterId, slot: t });
       for (const col of from) for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
       for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], M);
     }
@@ -203,7 +217,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const precedenceRows: { row: number; to: number; from: number; bigM: number }[] = [];
   for (const e of rules.edges) {
     if (!jobRow.has(e.from) || !jobRow.has(e.to)) continue;
-    const row = addRow(e.lagSlots, Infinity);
+    const row = addRow(e.lagSlots, Infinity, { kind: 'precedence', from: e.from, to: e.to });
     for (const col of colsOfJob.get(e.to)!) entries[col].push(row, pointOf(e.toPoint, runs[col].start, runs[col].option.durationSlots));
     for (const col of colsOfJob.get(e.from)!) entries[col].push(row, -pointOf(e.fromPoint, runs[col].start, runs[col].option.durationSlots));
     precedenceRows.push({ row, to: e.to, from: e.from, bigM: 2 * T + Math.abs(e.lagSlots) });
@@ -229,8 +243,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const peakRow = new Int32Array(T).fill(-1);
   for (let t = 0; t < T; t++) {
     if (!electric[t]) continue;
-    if (viaDemand(t)) peakRow[t] = addRow(-Infinity, -fixed.load[t]);
-    else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t]);
+    if (viaDemand(t)) peakRow[t] = addRow(-Infinity, -fixed.load[t], { kind: 'peak', slot: t });
+    else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t], { kind: 'peak', slot: t });
   }
   runs.forEach((r, col) => {
     if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], electricKwAt(r.option, t));
@@ -258,7 +272,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     // C ≥ every run's end; and C ≥ a heater's first possible start + all the work it takes on (a valid cut).
     const column: number[] = [];
     for (const j of jobs) {
-      const row = addRow(-Infinity, 0);
+      const row = addRow(-Infinity, 0, { kind: 'objective' });
       for (const col of colsOfJob.get(j)!) entries[col].push(row, runEnd(runs[col]));
       column.push(row, -1);
     }
@@ -268,7 +282,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const held = fixed.placedOn(heater.id);
       const first = Math.min(cols.reduce((m, c) => Math.min(m, runs[c].start), Infinity), held.reduce((m, r) => Math.min(m, r.start), Infinity));
       const heldSlots = held.reduce((s, r) => s + r.option.durationSlots, 0);
-      const row = addRow(-Infinity, -(first + heldSlots));
+      const row = addRow(-Infinity, -(first + heldSlots), { kind: 'objective' });
       for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
       column.push(row, -1);
     }
@@ -282,14 +296,14 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       fixedMax = Math.max(fixedMax, heldSlots);
       const cols = byHeater.get(heater.id)!;
       if (!cols.length) continue;
-      const row = addRow(-Infinity, -heldSlots);
+      const row = addRow(-Infinity, -heldSlots, { kind: 'objective' });
       for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
       column.push(row, -1);
     }
     balanceColumn = addColumn(slotHours, fixedMax, Infinity, column);
   }
   const skipColumns = new Map<number, number>();
-  const skipLinks = precedenceRows.map((p) => ({ ...p, link: addRow(0, Infinity) }));
+  const skipLinks = precedenceRows.map((p) => ({ ...p, link: addRow(0, Infinity, { kind: 'precedence', from: p.from, to: p.to }) }));
   for (const j of jobs) {
     const column = [jobRow.get(j)!, 1];
     for (const p of skipLinks) {
@@ -326,6 +340,7 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     demandColumns,
     makespanColumn,
     balanceColumn,
+    rowLabels,
   };
 }
 

@@ -5,6 +5,7 @@ import { toAssignment } from '../../domain/heating.ts';
 import { loadProfile, peakByCategory } from '../../domain/load.ts';
 import type { OptimizedSchedule, SolverStatus } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
+import { findConflict, type Conflict } from './conflict.ts';
 import { chosenFromVector, constructPlan, planObjective, toColumnVector, type ColumnPlan } from './construct.ts';
 import { assembleMilp, buildMilp, columnsByJob, runKey, type Milp, type ModelContext } from './milp.ts';
 import { blockedReason, PlanState, runEnd, type Run } from '../../domain/plan-state.ts';
@@ -103,7 +104,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     const chosen = best.chosen.map((col) => (col < 0 ? -1 : column.get(key(wide.runs[col]))!));
     best = { chosen, objective: planObjective(problem, context, milp, chosen) };
   }
-  if (!milp.jobs.length) return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, 'no_jobs', undefined);
+  if (!milp.jobs.length) return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, null, 'no_jobs', undefined);
   // Leaving jobs out is only an option when no complete plan is known yet.
   const allowSkip = !best || !isComplete(milp, best);
   if (!allowSkip) for (const col of milp.skipColumns.values()) milp.colUpper[col] = 0;
@@ -173,8 +174,9 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     }
     proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
   }
-  if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, proved, options);
-  return toSchedule(problem, context, milp, best, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
+  const conflict = isComplete(milp, best) || context.restricted ? null : conflictIn(highs, problem, milp);
+  if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, conflict, proved, options);
+  return toSchedule(problem, context, milp, best, conflict, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
 }
 
 interface WholeMilpResult {
@@ -230,6 +232,16 @@ function runWholeMilp(
   } catch (err) {
     if (!isWasmAbort(err)) throw err;
     return { plan: incumbent, bound, aborted: err };
+  }
+}
+
+/** The conflict HiGHS's IIS names among the jobs left out, if any; an abort here only costs the explanation. */
+function conflictIn(highs: Highs, problem: PlanningProblem, milp: Milp): Conflict | null {
+  try {
+    return findConflict(highs, problem, milp);
+  } catch (err) {
+    if (!isWasmAbort(err)) throw err;
+    return null;
   }
 }
 
@@ -298,8 +310,8 @@ function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp,
 const isComplete = (milp: Milp, plan: ColumnPlan) => milp.jobs.every((j) => plan.chosen[j] >= 0);
 
 /** all-or-nothing without a complete plan: E003 naming the jobs left out when that is proved best, else E002. */
-function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, proved: boolean, options: SolveOptions): DomainError {
-  const left = unscheduledJobs(problem, context, milp, plan);
+function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null, proved: boolean, options: SolveOptions): DomainError {
+  const left = unscheduledJobs(problem, context, milp, plan, conflict);
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
   const problems = left.map((u) => ({ path: `schedule.jobs[${jobIndex.get(u.jobId)}]`, message: `job ${u.jobId} cannot be placed: ${u.reason}` }));
   if (proved) return new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No plan places every job', problems);
@@ -310,15 +322,21 @@ function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: M
   );
 }
 
-/** The jobs a plan leaves out, each with why: no heater at all, or which rules block every run it has. */
-function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan): UnscheduledJob[] {
+/**
+ * The jobs a plan leaves out, each with why: no heater at all, or which rules block every run it
+ * has, and the jobs and rules of HiGHS's conflict it belongs to.
+ */
+function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null): UnscheduledJob[] {
   const state = new PlanState(problem, context.rules);
   for (const j of milp.jobs) if (plan.chosen[j] >= 0) state.place(milp.runs[plan.chosen[j]]);
   for (const j of milp.jobs) if (plan.chosen[j] < 0) state.skip(j);
   const byJob = columnsByJob(milp, problem.schedule.jobs.length);
   const left = milp.jobs
     .filter((j) => plan.chosen[j] < 0)
-    .map((j) => ({ jobId: problem.schedule.jobs[j].id, reason: blockedReason(state, byJob[j].map((col) => milp.runs[col])) }));
+    .map((j) => {
+      const reason = blockedReason(state, byJob[j].map((col) => milp.runs[col]));
+      return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${reason}; ${conflict.text}` : reason };
+    });
   return [...context.unplaceable, ...left];
 }
 
@@ -490,13 +508,13 @@ function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
 
 const relativeGap = (objective: number, bound: number) => Math.max(0, objective - bound) / Math.max(Math.abs(objective), 1e-9);
 
-function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, status: SolverStatus, bound: number | undefined, notes: string[] = []): OptimizedSchedule {
+function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null, status: SolverStatus, bound: number | undefined, notes: string[] = []): OptimizedSchedule {
   const energyRates = problem.slots.map((s) => s.energyRate);
   const assignments = plan.chosen
     .filter((col) => col >= 0)
     .map((col) => toAssignment(milp.runs[col].option, milp.runs[col].start, problem.grid, energyRates))
     .sort((a, b) => a.startSlot - b.startSlot || a.jobId.localeCompare(b.jobId));
-  const unscheduled = unscheduledJobs(problem, context, milp, plan);
+  const unscheduled = unscheduledJobs(problem, context, milp, plan, conflict);
   const load = loadProfile(problem, assignments);
   // Skip penalties rank plans; the reported objective is the plan's own, and a bound only means something for a complete plan.
   const penalties = milp.jobs.reduce((sum, j) => sum + (plan.chosen[j] < 0 ? context.skipPenalty[j] : 0), 0);

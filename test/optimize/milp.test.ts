@@ -108,7 +108,7 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
     const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })], [E1], { allOrNothing: true });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
     // B has the higher priority, so A is the job left out, blocked by E1 being busy with B.
-    expect(err.problems).toEqual([{ path: 'schedule.jobs[0]', message: 'job A cannot be placed: every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)' }]);
+    expect(err.problems).toEqual([{ path: 'schedule.jobs[0]', message: 'job A cannot be placed: every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)' }]);
   });
 
   it('reports E003 when the base load alone breaks the peak limit', async () => {

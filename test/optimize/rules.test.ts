@@ -178,9 +178,31 @@ describe('partial plans', () => {
     const jobs = [handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })];
     const { plan } = await solve(handRequest(jobs, [E1]));
     expect(plan.assignments.map((a) => a.jobId)).toEqual(['B']);
-    expect(plan.unscheduled).toEqual([{ jobId: 'A', reason: 'every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)' }]);
+    expect(plan.unscheduled).toEqual([{ jobId: 'A', reason: 'every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)' }]);
     expect(plan.solver.objective).toBeCloseTo(20, 9);
     expect(plan.solver.bound).toBeNull();
+  });
+
+  it("names the jobs and rules of HiGHS's infeasible subsystem: three 2-hour jobs for two heaters in one 2-hour window, not the job elsewhere", async () => {
+    const jobs = [
+      handJob('A', 200, '06:00', '08:00'),
+      handJob('B', 200, '06:00', '08:00', { priority: 1 }),
+      handJob('C', 200, '06:00', '08:00', { priority: 2 }),
+      handJob('D', 200, '00:00', '23:00', { priority: 5 }),
+    ];
+    const { plan } = await solve(handRequest(jobs, [E1, E2]));
+    expect(plan.assignments.map((a) => a.jobId).sort()).toEqual(['B', 'C', 'D']);
+    expect(plan.unscheduled).toEqual([
+      { jobId: 'A', reason: expect.stringMatching(/; A, B, C cannot all run: E1 runs one job at a time \(06:00-08:00\); E2 runs one job at a time \(06:00-08:00\)$/) },
+    ]);
+  });
+
+  it('names the peak limit when it is what keeps two jobs apart', async () => {
+    // Each job draws 100 kW on either heater; 150 kW leaves room for one at a time, and both must run 06:00-08:00.
+    const jobs = [handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })];
+    const { plan } = await solve(handRequest(jobs, [E1, E2], { peakLimitKw: 150, baseLoadKw: 0 }));
+    expect(plan.assignments.map((a) => a.jobId)).toEqual(['B']);
+    expect(plan.unscheduled[0].reason).toMatch(/; A, B cannot all run: peakLimitKw 150 kW \(0[67]:00-0[78]:00\)$/);
   });
 });
 
