@@ -2,11 +2,15 @@ import type { Highs } from 'highs';
 import { DateTime } from 'luxon';
 import { slotStartMs } from '../../domain/slot-grid.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import type { Milp, RowLabel } from './milp.ts';
+import { PlanState, runEnd } from '../../domain/plan-state.ts';
+import { assembleMilp, type Milp, type ModelContext, type RowLabel } from './milp.ts';
 
-/** Larger models are not worth the extra LP solves an IIS takes. */
-const IIS_MAX_COLUMNS = 50_000;
-const IIS_SECONDS = 5;
+/** Bigger conflict models take seconds of LP solves (3 s at 6,000 columns); past the time limit, that is not worth it. */
+const IIS_MAX_COLUMNS = 4_000;
+/** More jobs left out than this is an overloaded day, not a conflict to explain. */
+const MAX_LEFT_OUT = 5;
+/** A subsystem with more jobs than this explains nothing a planner can act on. */
+const MAX_CONFLICT_JOBS = 8;
 /** HiGHS iis_strategy "from LP": the LP relaxation's irreducible infeasible subsystem. */
 const IIS_FROM_LP = 2;
 
@@ -17,30 +21,39 @@ export interface Conflict {
 }
 
 /**
- * Asks HiGHS for an irreducible infeasible subsystem of the model with every job placed (its LP
- * relaxation): the fewest jobs and rules that already contradict each other. Null when the
- * relaxation is feasible (the conflict only exists in whole runs), the model is too large, or
- * HiGHS finds none in time.
+ * The jobs a plan left out, together with every job that could run at the same time, all placed:
+ * when that model's LP relaxation is already infeasible, HiGHS's irreducible infeasible subsystem
+ * of it names the fewest jobs and rules that contradict each other. Null when the relaxation is
+ * feasible (the conflict only exists in whole runs), or the model or the conflict is too large.
  */
-export function findConflict(highs: Highs, problem: PlanningProblem, milp: Milp): Conflict | null {
-  if (milp.numCols > IIS_MAX_COLUMNS) return null;
-  const colUpper = Float64Array.from(milp.colUpper);
-  for (const col of milp.skipColumns.values()) colUpper[col] = 0;
+export function findConflict(highs: Highs, problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[]): Conflict | null {
+  const left = milp.jobs.filter((j) => chosen[j] < 0);
+  if (!left.length || left.length > MAX_LEFT_OUT) return null;
+  const windows = left.map((j) => {
+    const runs = milp.runs.filter((r) => r.jobIndex === j);
+    return [Math.min(...runs.map((r) => r.start)), Math.max(...runs.map(runEnd))];
+  });
+  const near = new Set(left);
+  for (const r of milp.runs) if (windows.some(([from, to]) => r.start < to && runEnd(r) > from)) near.add(r.jobIndex);
+  const jobs = milp.jobs.filter((j) => near.has(j));
+  const runs = milp.runs.filter((r) => near.has(r.jobIndex));
+  if (runs.length > IIS_MAX_COLUMNS) return null;
+  const sub = assembleMilp(problem, context, runs, jobs, new PlanState(problem, context.rules), false);
   const model = highs.createModel({
-    numCols: milp.numCols,
-    numRows: milp.numRows,
-    colCost: milp.colCost,
-    colLower: milp.colLower,
-    colUpper,
-    rowLower: milp.rowLower,
-    rowUpper: milp.rowUpper,
-    matrix: { format: 'csc', numRows: milp.numRows, numCols: milp.numCols, starts: milp.starts, indices: milp.indices, values: milp.values },
+    numCols: sub.numCols,
+    numRows: sub.numRows,
+    colCost: sub.colCost,
+    colLower: sub.colLower,
+    colUpper: sub.colUpper,
+    rowLower: sub.rowLower,
+    rowUpper: sub.rowUpper,
+    matrix: { format: 'csc', numRows: sub.numRows, numCols: sub.numCols, starts: sub.starts, indices: sub.indices, values: sub.values },
   });
   try {
-    model.options.set({ output_flag: false, time_limit: IIS_SECONDS, iis_strategy: IIS_FROM_LP });
+    model.options.set({ output_flag: false, iis_strategy: IIS_FROM_LP });
     if (model.run().modelStatus !== highs.constants.modelStatus.infeasible) return null;
-    const rows = [...model.getIis().rowIndex].map((row) => milp.rowLabels[row]);
-    return describe(problem, rows);
+    const conflict = describe(problem, [...model.getIis().rowIndex].map((row) => sub.rowLabels[row]));
+    return conflict && conflict.jobs.size <= MAX_CONFLICT_JOBS ? conflict : null;
   } finally {
     model.dispose();
   }

@@ -174,7 +174,7 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     }
     proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
   }
-  const conflict = isComplete(milp, best) || context.restricted ? null : conflictIn(highs, problem, milp);
+  const conflict = isComplete(milp, best) || context.restricted ? null : conflictIn(highs, problem, context, milp, best.chosen);
   if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, conflict, proved, options);
   return toSchedule(problem, context, milp, best, conflict, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
 }
@@ -235,13 +235,14 @@ function runWholeMilp(
   }
 }
 
-/** The conflict HiGHS's IIS names among the jobs left out, if any; an abort here only costs the explanation. */
-function conflictIn(highs: Highs, problem: PlanningProblem, milp: Milp): Conflict | null {
+/** The conflict HiGHS's IIS names among the jobs left out, if any; HiGHS failing here only costs the explanation. */
+function conflictIn(highs: Highs, problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[]): Conflict | null {
   try {
-    return findConflict(highs, problem, milp);
+    return findConflict(highs, problem, context, milp, chosen);
   } catch (err) {
-    if (!isWasmAbort(err)) throw err;
-    return null;
+    // e.g. "getIis failed with HiGHS status -1" on a 200-job day at 95 % utilisation
+    if (err instanceof highs.errors.HighsError || isWasmAbort(err)) return null;
+    throw err;
   }
 }
 
