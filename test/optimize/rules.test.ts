@@ -41,6 +41,35 @@ describe('heater operating rules', () => {
     expect(plan.assignments.map((a) => a.equipmentId).sort()).toEqual(['E1', 'G1']);
   });
 
+  it('keeps a job shorter than the min run time off that heater (5 → 5.625 on gas), and says why when nothing else can run it', async () => {
+    const jobs = [handJob('A', 50, '00:00', '08:00')];
+    expect((await solve(handRequest(jobs, [E1, G1]))).plan.solver.objective).toBeCloseTo(5, 9);
+    const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minRunTimeMinutes: 120 }, G1]));
+    expect(at.A.equipmentId).toBe('G1');
+    expect(plan.solver.objective).toBeCloseTo((50 / 0.8) * 0.09, 9);
+    const alone = await solve(handRequest(jobs, [{ ...E1, minRunTimeMinutes: 120 }]));
+    expect(alone.plan.unscheduled).toEqual([{ jobId: 'A', reason: expect.stringContaining('runs 60 min, shorter than the min run time of 120 min') }]);
+  });
+
+  it('keeps a job below the min load off that heater (30 kW on a 40 kW minimum: 3 → 3.375 on gas)', async () => {
+    const jobs = [handJob('A', 30, '00:00', '08:00')];
+    expect((await solve(handRequest(jobs, [E1, G1]))).plan.solver.objective).toBeCloseTo(3, 9);
+    const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minLoadKw: 40 }, G1]));
+    expect(at.A.equipmentId).toBe('G1');
+    expect(plan.solver.objective).toBeCloseTo((30 / 0.8) * 0.09, 9);
+  });
+
+  it('prices every start-up: two runs with 10 kWh each cost 2 more (20 → 22), and a heater without start-up energy takes both', async () => {
+    const jobs = [handJob('A', 100, '00:00', '08:00'), handJob('B', 100, '00:00', '08:00')];
+    const warm = { ...E1, startupEnergyKwh: 10 };
+    const { plan, problem } = await solve(handRequest(jobs, [warm]));
+    expect(plan.solver.objective).toBeCloseTo(20 + 2 * 10 * 0.1, 9);
+    expect(pricePlan(problem, plan.assignments)).toMatchObject({ startupKwh: 20, startupCost: expect.closeTo(2, 9) });
+    const both = await solve(handRequest(jobs, [warm, E2]));
+    expect(both.plan.solver.objective).toBeCloseTo(20, 9);
+    expect(both.plan.assignments.map((a) => a.equipmentId)).toEqual(['E2', 'E2']);
+  });
+
   it('lets a changeover make one sequence cheaper: A→B needs 60 min, B→A 180 min (20 → 30)', async () => {
     const jobs = [handJob('JA', 100, '06:00', '09:00', { productFamily: 'A' }), handJob('JB', 100, '06:00', '09:00', { productFamily: 'B' })];
     const changeovers = [
