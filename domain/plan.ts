@@ -23,7 +23,8 @@ export type Assignment = z.infer<typeof AssignmentSchema>;
 export const UnscheduledJobSchema = z.object({ jobId: z.string(), reason: z.string() });
 export type UnscheduledJob = z.infer<typeof UnscheduledJobSchema>;
 
-export const SolverStatusSchema = z.enum(['optimal', 'time_limit', 'interrupted', 'infeasible', 'no_jobs']);
+/** `time_limit`: the clock ended the search; `work_limit`: the work budget of `settings.deterministic` did. */
+export const SolverStatusSchema = z.enum(['optimal', 'time_limit', 'work_limit', 'interrupted', 'infeasible', 'no_jobs']);
 export type SolverStatus = z.infer<typeof SolverStatusSchema>;
 
 export const OptimizedScheduleSchema = z.object({

@@ -26,6 +26,12 @@ export const SettingsSchema = z
     solverTimeLimitSeconds: z.number().positive().max(3600).default(30),
     mipGap: z.number().min(0).max(1).default(0.0001),
     /**
+     * Bound the search by work (branch-and-bound nodes, neighbourhoods) instead of the clock, so
+     * that the same input gives the same plan on any machine; the time limit then only stops a run
+     * that would take longer than it, and the plan says so.
+     */
+    deterministic: z.boolean().default(false),
+    /**
      * minimize_cost: energy + fuel + start-ups + demand charges; minimize_tardiness: the same plus
      * tardinessCostPerHour per hour late (deadlines become soft); minimize_makespan: the end of the
      * last job; balance_resources: the busiest heater's running hours.

@@ -22,6 +22,27 @@ export interface SolveOptions {
   wholeMilpMaxColumns?: number;
   /** Start HiGHS from the constructive plan (default). Off only to measure the bare MILP. */
   constructiveStart?: boolean;
+  /** Bound the search by this work instead of the clock (default with `settings.deterministic`: `workBudgetFor` the time limit); the time limit stays as a safety stop. */
+  workBudget?: WorkBudget;
+}
+
+export interface WorkBudget {
+  /** Branch-and-bound nodes of the whole MILP. */
+  wholeMilpNodes: number;
+  /** Neighbourhoods re-optimised after it… */
+  neighbourhoods: number;
+  /** …each for at most this many nodes. */
+  neighbourhoodNodes: number;
+}
+
+/**
+ * Work that takes about `seconds` on a 50-job day with every operating rule (10k columns) on one
+ * core of this 2-core machine, measured: HiGHS's root node alone takes about 25 s there and a node
+ * after it 1-2 s; a 16-job neighbourhood of up to 50 nodes about 4 s. Smaller days finish
+ * sooner; larger ones may reach the time limit first (the plan then says so).
+ */
+export function workBudgetFor(seconds: number): WorkBudget {
+  return { wholeMilpNodes: Math.max(1, Math.round(seconds / 10)), neighbourhoods: Math.max(3, Math.round(seconds / 8)), neighbourhoodNodes: 50 };
 }
 
 export interface SolveProgress {
@@ -84,9 +105,14 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   let { milp, context } = buildMilp(problem);
   const jobCount = problem.schedule.jobs.length;
   const constructUntil = started + options.timeLimitSeconds * 1000 * CONSTRUCTIVE_SHARE;
-  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp, { until: constructUntil });
+  const budget = options.workBudget ?? (settings.deterministic ? workBudgetFor(options.timeLimitSeconds) : undefined);
+  // With a work budget nothing may depend on the clock: the constructive plans run to the end, unless the time limit comes first.
+  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp, { until: budget ? deadline : constructUntil });
+  /** Set when the clock, not the work budget, ended a phase: the plan may then differ between runs. */
+  let stoppedByClock = budget !== undefined && performance.now() >= deadline;
   const notes: string[] = [];
-  if (options.resumeFrom) {
+  if (options.resumeFrom && budget) notes.push('deterministic: an earlier attempt\'s plan is not resumed from, so that the plan depends on the input only');
+  else if (options.resumeFrom) {
     const resumed = decodePlan(problem, context, milp, options.resumeFrom);
     if (!resumed) notes.push('the plan an earlier attempt heartbeated does not fit this problem; started afresh');
     else if (!best || resumed.objective <= best.objective + 1e-9) {
@@ -134,8 +160,10 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
         `(${context.restricted.kept.toLocaleString('en-US')} runs); improved by neighbourhood search; the bound counts each job at its cheapest run`,
     );
   } else {
-    const seconds = Math.min(fullSeconds, (deadline - performance.now()) / 1000);
-    const whole = runWholeMilp(highs, problem, context, milp, best, { seconds, mipGap: options.mipGap, seed: options.randomSeed ?? 0 }, improved, report);
+    // A work budget ends this phase by its nodes; the time limit only as a safety stop.
+    const seconds = Math.min(budget ? Infinity : fullSeconds, (deadline - performance.now()) / 1000);
+    const whole = runWholeMilp(highs, problem, context, milp, best, { seconds, mipGap: options.mipGap, seed: options.randomSeed ?? 0, nodes: budget?.wholeMilpNodes }, improved, report);
+    stoppedByClock ||= whole.status === modelStatus.timeLimit;
     if (whole.aborted) {
       // The runtime aborted (out of WebAssembly memory, or an internal error): carry on with small
       // models from the best plan so far, HiGHS's last incumbent included, and its last bound.
@@ -157,6 +185,9 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
         if (whole.status === modelStatus.timeLimit || whole.status === modelStatus.interrupted) {
           throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`);
         }
+        if (whole.status === modelStatus.solutionLimit) {
+          throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within the deterministic work budget (${budget?.wholeMilpNodes} nodes for solverTimeLimitSeconds=${options.timeLimitSeconds}); raise the limit or split the schedule`);
+        }
         throw new Error(`HiGHS ended with model status ${whole.status} and no solution`);
       }
     }
@@ -165,19 +196,32 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
   if (!proved) {
     try {
-      best = improveByNeighbourhoods(highs, problem, context, milp, best, deadline, options.randomSeed ?? 0, (plan) =>
+      const search = improveByNeighbourhoods(highs, problem, context, milp, best, { deadline, seed: options.randomSeed ?? 0, budget }, (plan) =>
         improved(plan, { incumbent: plan.objective, bound, gap: bound === undefined ? undefined : relativeGap(plan.objective, bound) }),
       );
+      best = search.plan;
+      stoppedByClock ||= search.stoppedByClock;
     } catch (err) {
       if (!isWasmAbort(err)) throw err;
       notes.push(`HiGHS aborted during neighbourhood search (${String(err)}); the plan is the best found before`);
     }
     proved = bound !== undefined && relativeGap(best.objective, bound) <= options.mipGap;
   }
+  if (budget && !proved) {
+    notes.push(
+      stoppedByClock
+        ? `deterministic: the time limit (${options.timeLimitSeconds} s) stopped the search before its work budget (${describeBudget(budget)}); another run may give another plan: raise solverTimeLimitSeconds`
+        : `deterministic: the search ended at its work budget (${describeBudget(budget)}), not on the clock: the same input gives this plan on any machine`,
+    );
+  }
   const conflict = isComplete(milp, best) || context.restricted ? null : conflictIn(highs, problem, context, milp, best.chosen);
   if (settings.allOrNothing && !isComplete(milp, best)) throw incompletePlan(problem, context, milp, best, conflict, proved, options);
-  return toSchedule(problem, context, milp, best, conflict, proved ? 'optimal' : 'time_limit', proved ? best.objective : bound, notes);
+  const status = proved ? 'optimal' : budget && !stoppedByClock ? 'work_limit' : 'time_limit';
+  return toSchedule(problem, context, milp, best, conflict, status, proved ? best.objective : bound, notes);
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const describeBudget = (b: WorkBudget) => `${count(b.wholeMilpNodes, 'node')} of the whole model, ${count(b.neighbourhoods, 'neighbourhood')} of up to ${count(b.neighbourhoodNodes, 'node')}`;
 
 interface WholeMilpResult {
   status?: number;
@@ -194,7 +238,7 @@ function runWholeMilp(
   context: ModelContext,
   milp: Milp,
   start: ColumnPlan | null,
-  { seconds, mipGap, seed }: { seconds: number; mipGap: number; seed: number },
+  { seconds, mipGap, seed, nodes }: { seconds: number; mipGap: number; seed: number; nodes?: number },
   improved: (plan: ColumnPlan | null, p: Omit<SolveProgress, 'elapsedMs' | 'plan'>) => void,
   report: (p: Omit<SolveProgress, 'elapsedMs'>) => void,
 ): WholeMilpResult {
@@ -208,6 +252,7 @@ function runWholeMilp(
   try {
     return withModel(highs, milp, (model) => {
       model.options.set({ output_flag: false, mip_rel_gap: mipGap, random_seed: seed, time_limit: Math.max(0, seconds) });
+      if (nodes !== undefined) model.options.set({ mip_max_nodes: nodes });
       if (start) model.setSolution({ colValue: toColumnVector(problem, milp, start.chosen, new PlanState(problem, context.rules)) });
       const status = model.run({
         [callbackType.mipImprovingSolution]: (e) => {
@@ -345,7 +390,8 @@ function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: 
  * Repeatedly frees a neighbourhood of jobs (those running in a random time window, on two random
  * heaters, or picked at random), holds every other job where it is, and solves the small MILP of
  * the freed jobs around them from the current plan. Keeps strict improvements; stops at the
- * deadline or when `maxStall` neighbourhoods in a row bring nothing.
+ * deadline or when `maxStall` neighbourhoods in a row bring nothing, or, with a work budget, after
+ * its neighbourhoods (each then limited by nodes, the deadline only a safety stop).
  */
 function improveByNeighbourhoods(
   highs: Highs,
@@ -353,12 +399,11 @@ function improveByNeighbourhoods(
   context: ModelContext,
   milp: Milp,
   start: ColumnPlan,
-  deadline: number,
-  seed: number,
+  { deadline, seed, budget }: { deadline: number; seed: number; budget?: WorkBudget },
   onImprove: (plan: ColumnPlan) => void,
-): ColumnPlan {
+): { plan: ColumnPlan; stoppedByClock: boolean } {
   const jobCount = problem.schedule.jobs.length;
-  if (milp.jobs.length < 2) return start;
+  if (milp.jobs.length < 2) return { plan: start, stoppedByClock: false };
   const rng = prand.xoroshiro128plus(seed);
   const int = (lo: number, hi: number) => prand.unsafeUniformIntDistribution(lo, hi, rng);
   const heaterIds = problem.equipment.map((e) => e.id);
@@ -367,18 +412,20 @@ function improveByNeighbourhoods(
   let best = start;
   let stall = 0;
   const stallLimit = maxStall(milp.jobs.length);
-  for (let round = 0; stall < stallLimit; round++) {
-    const seconds = Math.min(NEIGHBOURHOOD_SECONDS, (deadline - performance.now()) / 1000);
-    if (seconds < 0.1) break;
+  for (let round = 0; stall < stallLimit && (!budget || round < budget.neighbourhoods); round++) {
+    const left = (deadline - performance.now()) / 1000;
+    if (left < 0.1) return { plan: best, stoppedByClock: true };
     const free = [...neighbourhood(round % 3, best, milp, heaterIds, windowSlots, problem.grid.slotCount, int)];
-    const found = reoptimise(highs, problem, context, milp, best, free, byJob, seconds);
+    const limits = budget ? { seconds: left, nodes: budget.neighbourhoodNodes } : { seconds: Math.min(NEIGHBOURHOOD_SECONDS, left) };
+    const { plan: found, stoppedByClock } = reoptimise(highs, problem, context, milp, best, free, byJob, limits);
+    if (budget && stoppedByClock) return { plan: best, stoppedByClock };
     if (found && found.objective < best.objective - 1e-6 * Math.max(1, Math.abs(best.objective))) {
       best = found;
       stall = 0;
       onImprove(best);
     } else stall++;
   }
-  return best;
+  return { plan: best, stoppedByClock: false };
 }
 
 /** Solves the sub-MILP of the `free` jobs with all others held in place; the full plan it gives, if any. */
@@ -390,8 +437,8 @@ function reoptimise(
   plan: ColumnPlan,
   free: number[],
   byJob: number[][],
-  seconds: number,
-): ColumnPlan | null {
+  { seconds, nodes }: { seconds: number; nodes?: number },
+): { plan: ColumnPlan | null; stoppedByClock: boolean } {
   const isFree = new Set(free);
   const fixed = new PlanState(problem, context.rules);
   for (const j of milp.jobs) {
@@ -414,14 +461,15 @@ function reoptimise(
   const sub = assembleMilp(problem, context, subRuns, free, fixed, allowSkip);
   return withModel(highs, sub, (model) => {
     model.options.set({ output_flag: false, time_limit: seconds, mip_rel_gap: 0, random_seed: 0 });
+    if (nodes !== undefined) model.options.set({ mip_max_nodes: nodes });
     model.setSolution({ colValue: toColumnVector(problem, sub, current, fixed) });
-    model.run();
-    if (Number(model.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return null;
+    const stoppedByClock = model.run().modelStatus === highs.constants.modelStatus.timeLimit;
+    if (Number(model.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return { plan: null, stoppedByClock };
     const picked = chosenFromVector(sub, problem.schedule.jobs.length, model.getSolution().colValue);
-    if (!allowSkip && free.some((j) => picked[j] < 0)) return null;
+    if (!allowSkip && free.some((j) => picked[j] < 0)) return { plan: null, stoppedByClock };
     const chosen = [...plan.chosen];
     for (const j of free) chosen[j] = picked[j] < 0 ? -1 : fullColumn[picked[j]];
-    return { chosen, objective: planObjective(problem, context, milp, chosen) };
+    return { plan: { chosen, objective: planObjective(problem, context, milp, chosen) }, stoppedByClock };
   });
 }
 

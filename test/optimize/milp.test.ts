@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { constructPlan, planObjective } from '../../activities/optimize/construct.ts';
 import { buildMilp, COLUMN_BUDGET } from '../../activities/optimize/milp.ts';
 import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
-import { solvePlan } from '../../activities/optimize/solve.ts';
+import { Worker } from 'node:worker_threads';
+import { solvePlan, workBudgetFor } from '../../activities/optimize/solve.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { toAssignment } from '../../domain/heating.ts';
 import { canonicalJson } from '../../domain/hashing.ts';
@@ -252,5 +253,42 @@ describe('a problem with more runs than one model takes', () => {
     // The bound counts every job at its cheapest run over all heaters and starts, not just the kept ones.
     expect(plan.solver.bound).toBe(context.restricted!.bound);
     expect(plan.solver.bound!).toBeLessThanOrEqual(plan.solver.objective!);
+  });
+});
+
+describe('settings.deterministic', () => {
+  // 20 jobs that HiGHS does not prove within this small budget (1 node, then 3 neighbourhoods).
+  const request = generateRequest({ seed: 5, jobs: 20, heaters: 3, utilisation: 0.5, windows: 'tight', slotMinutes: 60 });
+  const problem = problemFromRequest({ ...request, settings: { ...request.settings, deterministic: true } });
+  const workBudget = { wholeMilpNodes: 1, neighbourhoods: 3, neighbourhoodNodes: 10 };
+
+  it("ends at its work budget, not on the clock: the same plan with both cores busy, and no earlier attempt's plan resumed", async () => {
+    const first = await solvePlan(problem, { timeLimitSeconds: 300, mipGap: 0, workBudget });
+    expect(first.solver.status).toBe('work_limit');
+    expect(first.solver.notes).toEqual([expect.stringContaining('ended at its work budget (1 node of the whole model, 3 neighbourhoods of up to 10 nodes), not on the clock')]);
+    expect(planViolations(problem, first.assignments)).toEqual([]);
+    // Every phase now takes longer; a search bounded by the clock would stop somewhere else.
+    const hogs = [0, 1].map(() => new Worker('for (;;) {}', { eval: true }));
+    try {
+      const second = await solvePlan(problem, { timeLimitSeconds: 300, mipGap: 0, workBudget, resumeFrom: new Array(20).fill(-1) });
+      expect(second.solver.notes[0]).toMatch(/not resumed from, so that the plan depends on the input only/);
+      expect(canonicalJson(second.assignments)).toBe(canonicalJson(first.assignments));
+      expect(second.solver.objective).toBe(first.solver.objective);
+    } finally {
+      await Promise.all(hogs.map((h) => h.terminate()));
+    }
+  });
+
+  it('says so when the time limit comes before the work budget', async () => {
+    const plan = await solvePlan(problem, { timeLimitSeconds: 0.2, mipGap: 0, workBudget });
+    expect(plan.solver.status).toBe('time_limit');
+    expect(plan.solver.notes).toEqual([expect.stringMatching(/^deterministic: the time limit \(0.2 s\) stopped the search before its work budget .*raise solverTimeLimitSeconds$/)]);
+    expect(planViolations(problem, plan.assignments)).toEqual([]);
+  });
+
+  it('takes its budget from the time limit', async () => {
+    expect(workBudgetFor(60)).toEqual({ wholeMilpNodes: 6, neighbourhoods: 8, neighbourhoodNodes: 50 });
+    const plan = await solvePlan(problem, { timeLimitSeconds: 10, mipGap: 0 });
+    expect(plan.solver.notes.join()).toContain('(1 node of the whole model, 3 neighbourhoods of up to 50 nodes)');
   });
 });
