@@ -1,8 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { constructPlan, planObjective } from '../../activities/optimize/construct.ts';
 import { buildMilp, COLUMN_BUDGET } from '../../activities/optimize/milp.ts';
 import { solveInThread } from '../../activities/optimize/run-in-thread.ts';
-import { Worker } from 'node:worker_threads';
 import { solvePlan, workBudgetFor } from '../../activities/optimize/solve.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { toAssignment } from '../../domain/heating.ts';
