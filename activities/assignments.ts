@@ -10,8 +10,14 @@ export async function insertAssignments(
   args: { runId: string; tenantId: string; plan: 'optimized' | 'baseline'; assignments: Assignment[]; slots: SlotTariff[]; hash: string },
 ): Promise<void> {
   if (args.assignments.length === 0) return;
-  const [schedule] = await tx.select({ scheduleId: productionSchedules.scheduleId }).from(productionSchedules).where(eq(productionSchedules.runId, args.runId));
-  const jobs = await tx.select({ jobId: productionJobs.jobId, jobRef: productionJobs.jobRef }).from(productionJobs).where(eq(productionJobs.scheduleId, schedule.scheduleId));
+  const [schedule] = await tx
+    .select({ scheduleId: productionSchedules.scheduleId })
+    .from(productionSchedules)
+    .where(eq(productionSchedules.runId, args.runId));
+  const jobs = await tx
+    .select({ jobId: productionJobs.jobId, jobRef: productionJobs.jobRef })
+    .from(productionJobs)
+    .where(eq(productionJobs.scheduleId, schedule.scheduleId));
   const jobIdByRef = new Map(jobs.map((j) => [j.jobRef, j.jobId]));
   await tx.insert(optimizedAssignments).values(
     args.assignments.map((a) => ({

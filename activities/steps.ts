@@ -33,7 +33,10 @@ export async function recordStep(
       .onConflictDoNothing()
       .returning({ hash: runSteps.hash });
     if (inserted.length === 0) {
-      const [stored] = await tx.select({ hash: runSteps.hash }).from(runSteps).where(and(eq(runSteps.runId, args.runId), eq(runSteps.step, args.step)));
+      const [stored] = await tx
+        .select({ hash: runSteps.hash })
+        .from(runSteps)
+        .where(and(eq(runSteps.runId, args.runId), eq(runSteps.step, args.step)));
       return { step: args.step, hash: stored.hash };
     }
     if (writeRows) await writeRows(tx, hash);
@@ -43,13 +46,19 @@ export async function recordStep(
 
 /** The stored ref of a step that already completed, if any (lets a retry skip the work). */
 export async function findStep(db: Db, runId: string, step: ChainStep): Promise<StepRef | undefined> {
-  const [row] = await db.select({ hash: runSteps.hash }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, step)));
+  const [row] = await db
+    .select({ hash: runSteps.hash })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.step, step)));
   return row ? { step, hash: row.hash } : undefined;
 }
 
 /** Loads a step's output and refuses it if it no longer matches the hash the workflow carried. */
 export async function loadStepOutput<T>(db: Db, runId: string, ref: StepRef): Promise<T> {
-  const [row] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, ref.step)));
+  const [row] = await db
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.step, ref.step)));
   if (!row) {
     throw ApplicationFailure.nonRetryable(`step ${ref.step} of run ${runId} has no stored output`, ErrorCode.INTEGRITY_VIOLATION);
   }

@@ -61,7 +61,11 @@ export function createApi({ db, pool, client, connection }: ApiDeps) {
   });
 
   app.get('/runs/:runId/report', async (req, res) => {
-    const artefact = await loadArtefact(db, req.params.runId, req.accepts(['text/plain', 'application/json']) === 'application/json' ? 'report.json' : 'report.txt');
+    const artefact = await loadArtefact(
+      db,
+      req.params.runId,
+      req.accepts(['text/plain', 'application/json']) === 'application/json' ? 'report.json' : 'report.txt',
+    );
     if (!artefact) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no report yet' } });
       return;

@@ -34,7 +34,10 @@ const keyOf = (s: InstanceSpec) =>
 const program = new Command()
   .option('--limits <seconds>', 'time limits to solve at, comma-separated', '10,60')
   .option('--only <jobs>', 'only the instance with this many jobs')
-  .option('--deterministic', "bound each run by the work budget of its time limit instead of the clock (the time limit stays a safety stop)")
+  .option(
+    '--deterministic',
+    'bound each run by the work budget of its time limit instead of the clock (the time limit stays a safety stop)',
+  )
   .parse();
 const opts = program.opts<{ limits: string; only?: string; deterministic?: boolean }>();
 const defaultLimits = opts.limits.split(',').map(Number);
@@ -42,7 +45,19 @@ const allLimits = [...new Set([...defaultLimits, ...FAMILY.flatMap((s) => s.limi
 const best: Record<string, number> = JSON.parse(readFileSync(RESULTS, 'utf8'));
 
 const table = new Table({
-  head: ['instance', 'columns', 'rows', 'nonzeros', 'first plan s', ...allLimits.map((l) => `cost @${l}s`), 'bound', 'gap %', 'FIFO cost', 'peak kW', 'vs best'],
+  head: [
+    'instance',
+    'columns',
+    'rows',
+    'nonzeros',
+    'first plan s',
+    ...allLimits.map((l) => `cost @${l}s`),
+    'bound',
+    'gap %',
+    'FIFO cost',
+    'peak kW',
+    'vs best',
+  ],
 });
 for (const spec of FAMILY.filter((s) => !opts.only || s.jobs === Number(opts.only))) {
   const problem = problemFromRequest(generateRequest(spec));
@@ -59,8 +74,14 @@ for (const spec of FAMILY.filter((s) => !opts.only || s.jobs === Number(opts.onl
     }
     process.stderr.write(`${keyOf(spec)}: solving with a ${limit} s limit…\n`);
     const solveStart = performance.now();
-    last = await solvePlan(problem, { timeLimitSeconds: limit, mipGap: 0, workBudget: opts.deterministic ? workBudgetFor(limit) : undefined });
-    const took = opts.deterministic ? ` in ${((performance.now() - solveStart) / 1000).toFixed(1)} s${last.solver.status === 'time_limit' ? ' (time limit)' : ''}` : '';
+    last = await solvePlan(problem, {
+      timeLimitSeconds: limit,
+      mipGap: 0,
+      workBudget: opts.deterministic ? workBudgetFor(limit) : undefined,
+    });
+    const took = opts.deterministic
+      ? ` in ${((performance.now() - solveStart) / 1000).toFixed(1)} s${last.solver.status === 'time_limit' ? ' (time limit)' : ''}`
+      : '';
     costs.push(last.solver.objective!.toFixed(2) + (last.unscheduled.length ? ` (${last.unscheduled.length} unplaced)` : '') + took);
   }
   const plan = last!;

@@ -4,6 +4,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command } from 'commander';
 import { openDb } from '../db/client.ts';
+import { readEnv } from '../infra/config.ts';
 import { startStack, type Stack } from '../infra/stack.ts';
 import { createApi } from '../api/server.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
@@ -92,7 +93,10 @@ function pollProgress(query: () => Promise<RunProgress>) {
           say(`[${String(p.percent).padStart(3)}%] ${p.currentStep ? `${p.currentStep}…` : p.status.toLowerCase()}  (${line})`);
         }
         const s = p.solver;
-        const solverLine = s && s.incumbent !== null ? `       solver ${(s.elapsedMs / 1000).toFixed(0)} s: plan ${s.incumbent.toFixed(2)}${s.bound !== null ? `, bound ${s.bound.toFixed(2)}, gap ${((s.gap ?? 0) * 100).toFixed(1)} %` : ''}` : '';
+        const solverLine =
+          s && s.incumbent !== null
+            ? `       solver ${(s.elapsedMs / 1000).toFixed(0)} s: plan ${s.incumbent.toFixed(2)}${s.bound !== null ? `, bound ${s.bound.toFixed(2)}, gap ${((s.gap ?? 0) * 100).toFixed(1)} %` : ''}`
+            : '';
         if (solverLine && solverLine !== lastSolver && p.currentStep === 'optimize') {
           lastSolver = solverLine;
           say(solverLine);
@@ -128,7 +132,7 @@ async function serveCommand(opts: { port?: string }): Promise<number> {
   const stack = await startStack({ workers: true, log: note });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
-  const port = Number(opts.port ?? process.env.PORT ?? 8080);
+  const port = opts.port ? Number(opts.port) : readEnv().PORT;
   const server = createApi({ db: db.db, pool: db.pool, client, connection }).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   say(`HeatScheduler API on http://127.0.0.1:${port} (health: /health)`);
@@ -146,7 +150,11 @@ async function verifyCommand(runId: string): Promise<number> {
   const db = openDb(stack.databaseUrl);
   try {
     const verdict = await verifyRunChain(db.db, runId);
-    say(verdict.ok ? `chain of run ${runId} verified; head ${verdict.head}` : `chain of run ${runId} BROKEN at ${verdict.step}: ${verdict.reason}`);
+    say(
+      verdict.ok
+        ? `chain of run ${runId} verified; head ${verdict.head}`
+        : `chain of run ${runId} BROKEN at ${verdict.step}: ${verdict.reason}`,
+    );
     return verdict.ok ? 0 : 1;
   } finally {
     await db.close();

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { readEnv } from '../infra/config.ts';
 import * as schema from './schema.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -14,7 +15,7 @@ export interface DbHandle {
 }
 
 export function databaseUrlFromEnv(): string {
-  const url = process.env.DATABASE_URL;
+  const url = readEnv().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set (the CLI sets it for the embedded Postgres)');
   return url;
 }

@@ -127,7 +127,10 @@ export const productionJobs = pgTable(
     priority: integer('priority').notNull(),
     allowedEquipment: jsonb('allowed_equipment').$type<string[]>(),
   },
-  (t) => [uniqueIndex('production_jobs_schedule_ref').on(t.scheduleId, t.jobRef), index('production_jobs_schedule_priority').on(t.scheduleId, t.priority)],
+  (t) => [
+    uniqueIndex('production_jobs_schedule_ref').on(t.scheduleId, t.jobRef),
+    index('production_jobs_schedule_priority').on(t.scheduleId, t.priority),
+  ],
 );
 
 export const optimizedAssignments = pgTable(
@@ -156,7 +159,10 @@ export const optimizedAssignments = pgTable(
     tariffPeriod: varchar('tariff_period', { length: 20 }),
     provenanceHash: varchar('provenance_hash', { length: 64 }).notNull(),
   },
-  (t) => [uniqueIndex('optimized_assignments_run_plan_job').on(t.runId, t.plan, t.jobId), index('optimized_assignments_schedule_start').on(t.scheduleId, t.scheduledStart)],
+  (t) => [
+    uniqueIndex('optimized_assignments_run_plan_job').on(t.runId, t.plan, t.jobId),
+    index('optimized_assignments_schedule_start').on(t.scheduleId, t.scheduledStart),
+  ],
 );
 
 export const energyTariffs = pgTable(
@@ -178,7 +184,10 @@ export const energyTariffs = pgTable(
     provenanceHash: varchar('provenance_hash', { length: 64 }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('energy_tariffs_identity').on(t.tenantId, t.siteId, t.tariffName, t.effectiveDate), index('energy_tariffs_tenant_effective').on(t.tenantId, t.effectiveDate)],
+  (t) => [
+    uniqueIndex('energy_tariffs_identity').on(t.tenantId, t.siteId, t.tariffName, t.effectiveDate),
+    index('energy_tariffs_tenant_effective').on(t.tenantId, t.effectiveDate),
+  ],
 );
 
 export const tariffPeriods = pgTable(
@@ -221,7 +230,10 @@ export const heatingEquipment = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('heating_equipment_identity').on(t.tenantId, t.siteId, t.equipmentId), index('heating_equipment_tenant_type').on(t.tenantId, t.equipmentType, t.isActive)],
+  (t) => [
+    uniqueIndex('heating_equipment_identity').on(t.tenantId, t.siteId, t.equipmentId),
+    index('heating_equipment_tenant_type').on(t.tenantId, t.equipmentType, t.isActive),
+  ],
 );
 
 export const equipmentAvailability = pgTable(
@@ -282,4 +294,3 @@ export const notifications = pgTable(
   },
   (t) => [uniqueIndex('notifications_run_channel_recipient').on(t.runId, t.channel, t.recipient)],
 );
-

@@ -21,7 +21,10 @@ export function fifoBaseline(
   const order = topologicalOrder(
     jobs.length,
     state.rules.edges,
-    (a, b) => jobs[a].priority - jobs[b].priority || jobs[a].earliestStart.localeCompare(jobs[b].earliestStart) || jobs[a].id.localeCompare(jobs[b].id),
+    (a, b) =>
+      jobs[a].priority - jobs[b].priority ||
+      jobs[a].earliestStart.localeCompare(jobs[b].earliestStart) ||
+      jobs[a].id.localeCompare(jobs[b].id),
   );
   const heaterRank = new Map(problem.equipment.map((e, i) => [e.id, i]));
 
@@ -33,13 +36,23 @@ export function fifoBaseline(
     for (const { option, starts } of options) {
       const start = state.firstFit(jobIndex, option, starts);
       if (start === undefined) continue;
-      if (!best || start < best.start || (start === best.start && heaterRank.get(option.equipmentId)! < heaterRank.get(best.option.equipmentId)!)) {
+      if (
+        !best ||
+        start < best.start ||
+        (start === best.start && heaterRank.get(option.equipmentId)! < heaterRank.get(best.option.equipmentId)!)
+      ) {
         best = { option, start };
       }
     }
     if (!best) {
       const reasons = Object.entries(excluded).map(([id, why]) => `${id}: ${why}`);
-      if (options.length) reasons.push(blockedReason(state, options.flatMap(({ option, starts }) => starts.map((start) => ({ jobIndex, option, start })))));
+      if (options.length)
+        reasons.push(
+          blockedReason(
+            state,
+            options.flatMap(({ option, starts }) => starts.map((start) => ({ jobIndex, option, start }))),
+          ),
+        );
       unscheduled.push({ jobId: job.id, reason: reasons.join('; ') || 'no eligible heater' });
       state.skip(jobIndex);
       continue;

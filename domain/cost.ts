@@ -16,7 +16,9 @@ export const PlanCostSchema = z.object({
   baseLoadKwh: z.number(),
   baseLoadCost: Money,
   /** Per category: the plan's peak, the kW billed (at least the incumbent peak and the ratchet floor), rate and charge. */
-  demandCharges: z.array(z.object({ category: PeriodCategorySchema, peakKw: z.number(), billedKw: z.number(), rate: z.number(), cost: Money })),
+  demandCharges: z.array(
+    z.object({ category: PeriodCategorySchema, peakKw: z.number(), billedKw: z.number(), rate: z.number(), cost: Money }),
+  ),
   demandCharge: Money,
   fixedCharges: z.array(z.object({ name: z.string(), amount: Money })),
   fixedCharge: Money,

@@ -66,8 +66,14 @@ export const EquipmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
     }
     e.efficiencyWindows.forEach((w, i) => {
-      if (e.type === 'gas_boiler') ctx.addIssue({ code: 'custom', path: ['efficiencyWindows', i], message: 'applies to heat pumps and electric heaters only' });
-      else if (w.efficiency < lo || w.efficiency > hi) ctx.addIssue({ code: 'custom', path: ['efficiencyWindows', i, 'efficiency'], message: `must be ${what} between ${lo} and ${hi} for a ${e.type}` });
+      if (e.type === 'gas_boiler')
+        ctx.addIssue({ code: 'custom', path: ['efficiencyWindows', i], message: 'applies to heat pumps and electric heaters only' });
+      else if (w.efficiency < lo || w.efficiency > hi)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['efficiencyWindows', i, 'efficiency'],
+          message: `must be ${what} between ${lo} and ${hi} for a ${e.type}`,
+        });
     });
     const seen = new Set<string>();
     e.changeovers.forEach((c, i) => {

@@ -67,7 +67,8 @@ export function verifyChain(steps: StoredStep[]): ChainVerdict {
     }
     if (canonicalJson(output) !== s.outputJson) return { ok: false, step: s.step, reason: 'stored output is not in canonical form' };
     const expected = chainHash(s.parents, s.step, output);
-    if (expected !== s.hash) return { ok: false, step: s.step, reason: `hash mismatch: stored ${s.hash.slice(0, 12)}…, recomputed ${expected.slice(0, 12)}…` };
+    if (expected !== s.hash)
+      return { ok: false, step: s.step, reason: `hash mismatch: stored ${s.hash.slice(0, 12)}…, recomputed ${expected.slice(0, 12)}…` };
     known.add(s.hash);
     head = s.hash;
   }

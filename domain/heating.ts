@@ -57,7 +57,7 @@ const scaleCache = new WeakMap<Equipment, { grid: SlotGrid; scale: number[] }>()
 function fullPowerSlots(job: Job, heater: Equipment, slotMinutes: number): number {
   if (job.durationMinutes !== undefined) return Math.ceil(job.durationMinutes / slotMinutes - EPS);
   const power = Math.min(heater.capacityKw, job.maxThermalKw ?? Infinity);
-  return Math.ceil(job.heatingKwh / (power * slotMinutes / 60) - EPS);
+  return Math.ceil(job.heatingKwh / ((power * slotMinutes) / 60) - EPS);
 }
 
 /** Most run lengths a modulating job is offered per heater, and how far it may stretch (× the full-power length). */
@@ -71,7 +71,7 @@ const MAX_STRETCH = 4;
 export function runLengths(job: Job, heater: Equipment, grid: SlotGrid): number[] {
   const shortest = fullPowerSlots(job, heater, grid.slotMinutes);
   if (!job.modulating) return [shortest];
-  const atMinLoad = heater.minLoadKw > 0 ? Math.floor(job.heatingKwh / (heater.minLoadKw * grid.slotMinutes / 60) + EPS) : Infinity;
+  const atMinLoad = heater.minLoadKw > 0 ? Math.floor(job.heatingKwh / ((heater.minLoadKw * grid.slotMinutes) / 60) + EPS) : Infinity;
   const longest = Math.min(atMinLoad, shortest * MAX_STRETCH, grid.slotCount);
   if (longest <= shortest) return [shortest];
   const lengths = new Set<number>();
@@ -80,13 +80,22 @@ export function runLengths(job: Job, heater: Equipment, grid: SlotGrid): number[
 }
 
 /** Decides whether `job` can run on `heater` (for `durationSlots`, default: at full power) and at what power; the reason says why not. */
-export function heaterOption(job: Job, heater: Equipment, grid: SlotGrid, tariff: Tariff, durationSlots = fullPowerSlots(job, heater, grid.slotMinutes)): Eligibility {
+export function heaterOption(
+  job: Job,
+  heater: Equipment,
+  grid: SlotGrid,
+  tariff: Tariff,
+  durationSlots = fullPowerSlots(job, heater, grid.slotMinutes),
+): Eligibility {
   const { slotMinutes } = grid;
-  if (job.allowedEquipment && !job.allowedEquipment.includes(heater.id)) return { ok: false, reason: 'not in the job\'s allowedEquipment' };
+  if (job.allowedEquipment && !job.allowedEquipment.includes(heater.id)) return { ok: false, reason: "not in the job's allowedEquipment" };
   if (!heater.active) return { ok: false, reason: 'heater is inactive' };
   const slotHours = slotMinutes / 60;
   if (durationSlots !== fullPowerSlots(job, heater, slotMinutes) && !job.modulating) {
-    return { ok: false, reason: `runs ${durationSlots * slotMinutes} min, but the job does not modulate (its run takes ${fullPowerSlots(job, heater, slotMinutes) * slotMinutes} min)` };
+    return {
+      ok: false,
+      reason: `runs ${durationSlots * slotMinutes} min, but the job does not modulate (its run takes ${fullPowerSlots(job, heater, slotMinutes) * slotMinutes} min)`,
+    };
   }
   const thermalKw = job.heatingKwh / (durationSlots * slotHours);
   if (thermalKw > heater.capacityKw + EPS) {
@@ -97,7 +106,10 @@ export function heaterOption(job: Job, heater: Equipment, grid: SlotGrid, tariff
   }
   const minRunSlots = Math.ceil(heater.minRunTimeMinutes / slotMinutes - EPS);
   if (durationSlots < minRunSlots) {
-    return { ok: false, reason: `runs ${durationSlots * slotMinutes} min, shorter than the min run time of ${heater.minRunTimeMinutes} min` };
+    return {
+      ok: false,
+      reason: `runs ${durationSlots * slotMinutes} min, shorter than the min run time of ${heater.minRunTimeMinutes} min`,
+    };
   }
   const inputKw = thermalKw / heater.efficiency;
   const electric = isElectric(heater);
@@ -150,7 +162,9 @@ export function toAssignment(option: HeaterOption, start: number, grid: SlotGrid
     end: new Date(t0 + end * slotMs).toISOString(),
     thermalKw: option.thermalKw,
     electricKw: option.electricKw,
-    ...(option.electricScale ? { electricKwBySlot: Array.from({ length: option.durationSlots }, (_, k) => electricKwAt(option, start + k)) } : {}),
+    ...(option.electricScale
+      ? { electricKwBySlot: Array.from({ length: option.durationSlots }, (_, k) => electricKwAt(option, start + k)) }
+      : {}),
     fuelKw: option.fuelKw,
     energyCost: runCost(option, start, grid.slotMinutes / 60, energyRates),
   };

@@ -3,9 +3,13 @@ import type { PlanningProblem } from './problem.ts';
 import type { PeriodCategory } from './tariff.ts';
 
 /** Site electric load per slot: base load plus the electric heaters and heat pumps running. */
-export function loadProfile(problem: PlanningProblem, assignments: Pick<Assignment, 'startSlot' | 'endSlot' | 'electricKw' | 'electricKwBySlot'>[]): number[] {
+export function loadProfile(
+  problem: PlanningProblem,
+  assignments: Pick<Assignment, 'startSlot' | 'endSlot' | 'electricKw' | 'electricKwBySlot'>[],
+): number[] {
   const load = new Array<number>(problem.grid.slotCount).fill(problem.settings.baseLoadKw);
-  for (const a of assignments) for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
+  for (const a of assignments)
+    for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
   return load;
 }
 

@@ -46,7 +46,8 @@ export function precedenceEdges(jobs: Job[], slotMinutes: number): PrecedenceEdg
   );
 }
 
-export const pointOf = (point: 'start' | 'end', start: number, durationSlots: number) => (point === 'start' ? start : start + durationSlots);
+export const pointOf = (point: 'start' | 'end', start: number, durationSlots: number) =>
+  point === 'start' ? start : start + durationSlots;
 
 /** Whether a job may start in each slot: the slot's local start lies in a staffed shift (all true without shifts). */
 export function staffedStarts(grid: SlotGrid, shifts: Shift[] | undefined): boolean[] {
@@ -90,7 +91,11 @@ export function jobPlacements(problem: PlanningProblem, { latestEnd }: { latestE
     const placements: Placement[] = [];
     const excluded: Record<string, string> = {};
     const first = Math.max(0, boundaryAtOrAfter(grid, job.earliestStart));
-    const windowEnd = Math.min(grid.slotCount, latestEnd ?? Infinity, softDeadlines ? grid.slotCount : boundaryAtOrBefore(grid, job.deadline));
+    const windowEnd = Math.min(
+      grid.slotCount,
+      latestEnd ?? Infinity,
+      softDeadlines ? grid.slotCount : boundaryAtOrBefore(grid, job.deadline),
+    );
     const lockSlot = job.lock ? (Date.parse(job.lock.start) - Date.parse(grid.startUtc)) / (grid.slotMinutes * 60_000) : undefined;
     for (const heater of equipment) {
       if (job.lock && job.lock.equipmentId !== heater.id) {
@@ -114,13 +119,16 @@ export function jobPlacements(problem: PlanningProblem, { latestEnd }: { latestE
         }
         const minutes = option.durationSlots * grid.slotMinutes;
         if (lockSlot !== undefined) {
-          if (!Number.isInteger(Math.round(lockSlot * 1e6) / 1e6)) reason ||= `the lock's start ${job.lock!.start} is not on the ${grid.slotMinutes}-min slot grid`;
-          else if (!starts.includes(Math.round(lockSlot))) reason ||= `the lock's start ${job.lock!.start} leaves no ${minutes}-min run inside the job's window, the heater's availability and the staffed shifts`;
+          if (!Number.isInteger(Math.round(lockSlot * 1e6) / 1e6))
+            reason ||= `the lock's start ${job.lock!.start} is not on the ${grid.slotMinutes}-min slot grid`;
+          else if (!starts.includes(Math.round(lockSlot)))
+            reason ||= `the lock's start ${job.lock!.start} leaves no ${minutes}-min run inside the job's window, the heater's availability and the staffed shifts`;
           else placements.push({ option, starts: [Math.round(lockSlot)] });
           continue;
         }
         if (starts.length) placements.push({ option, starts });
-        else reason ||= `no free ${minutes}-min window between earliestStart and ${softDeadlines ? 'the horizon end' : 'deadline'}${settings.staffedShifts ? ' starting in a staffed shift' : ''}`;
+        else
+          reason ||= `no free ${minutes}-min window between earliestStart and ${softDeadlines ? 'the horizon end' : 'deadline'}${settings.staffedShifts ? ' starting in a staffed shift' : ''}`;
       }
       if (!placements.some((p) => p.option.equipmentId === heater.id)) excluded[heater.id] = reason;
     }
@@ -165,12 +173,22 @@ function tightenByPrecedence(all: JobPlacements[], edges: PrecedenceEdge[]): voi
     changed = false;
     for (const e of forward) {
       const earliest = extreme(all[e.from], e.fromPoint, 'min') + e.lagSlots;
-      changed = keep(all[e.to], (s, d) => pointOf(e.toPoint, s, d) >= earliest, `no start left after predecessor ${all[e.from].job.id} (${describe(e)})`) || changed;
+      changed =
+        keep(
+          all[e.to],
+          (s, d) => pointOf(e.toPoint, s, d) >= earliest,
+          `no start left after predecessor ${all[e.from].job.id} (${describe(e)})`,
+        ) || changed;
     }
     for (const e of backward) {
       if (!all[e.to].placements.length) continue; // an unplaceable successor leaves its predecessors free (partial plans)
       const latest = extreme(all[e.to], e.toPoint, 'max') - e.lagSlots;
-      changed = keep(all[e.from], (s, d) => pointOf(e.fromPoint, s, d) <= latest, `no start left before successor ${all[e.to].job.id} (${describe(e)})`) || changed;
+      changed =
+        keep(
+          all[e.from],
+          (s, d) => pointOf(e.fromPoint, s, d) <= latest,
+          `no start left before successor ${all[e.to].job.id} (${describe(e)})`,
+        ) || changed;
     }
   }
 }

@@ -31,10 +31,15 @@ export function planRules(problem: PlanningProblem): PlanRules {
   const jobs = problem.schedule.jobs;
   const edges = precedenceEdges(jobs, grid.slotMinutes);
   const edgesByJob: PrecedenceEdge[][] = jobs.map(() => []);
-  for (const e of edges) edgesByJob[e.from].push(e), edgesByJob[e.to].push(e);
+  for (const e of edges) {
+    edgesByJob[e.from].push(e);
+    edgesByJob[e.to].push(e);
+  }
   const slots = (minutes: number) => Math.ceil(minutes / grid.slotMinutes - 1e-9);
   const offSlots = new Map(equipment.map((h) => [h.id, slots(h.minOffTimeMinutes)]));
-  const changeover = new Map(equipment.flatMap((h) => h.changeovers.map((c) => [`${h.id}\u0000${c.fromFamily}\u0000${c.toFamily}`, slots(c.minutes)] as const)));
+  const changeover = new Map(
+    equipment.flatMap((h) => h.changeovers.map((c) => [`${h.id}\u0000${c.fromFamily}\u0000${c.toFamily}`, slots(c.minutes)] as const)),
+  );
   return {
     edges,
     edgesByJob,
@@ -80,17 +85,23 @@ export class PlanState {
     const { option, start } = run;
     const end = runEnd(run);
     const rules = this.rules;
-    if (option.electricKw > 0 && rules.limitKw < Infinity) for (let t = start; t < end; t++) if (this.load[t] + electricKwAt(option, t) > rules.limitKw + EPS) return 'the peak limit';
+    if (option.electricKw > 0 && rules.limitKw < Infinity)
+      for (let t = start; t < end; t++) if (this.load[t] + electricKwAt(option, t) > rules.limitKw + EPS) return 'the peak limit';
     const heater = option.equipmentId;
     const capacity = rules.stacking.get(heater);
     if (capacity != null) {
       const stacked = this.stackedKw.get(heater);
-      if (stacked) for (let t = start; t < end; t++) if (stacked[t] + option.thermalKw > capacity + EPS) return `${heater}'s capacity (stacked jobs)`;
+      if (stacked)
+        for (let t = start; t < end; t++) if (stacked[t] + option.thermalKw > capacity + EPS) return `${heater}'s capacity (stacked jobs)`;
     } else {
       const family = rules.families[run.jobIndex];
       for (const other of this.byHeater.get(heater) ?? []) {
         const otherFamily = rules.families[other.jobIndex];
-        if (start >= runEnd(other) + rules.gapSlots(heater, otherFamily, family) || other.start >= end + rules.gapSlots(heater, family, otherFamily)) continue;
+        if (
+          start >= runEnd(other) + rules.gapSlots(heater, otherFamily, family) ||
+          other.start >= end + rules.gapSlots(heater, family, otherFamily)
+        )
+          continue;
         const overlaps = start < runEnd(other) && other.start < end;
         return overlaps ? `${heater} busy` : `${heater}'s off time or changeover`;
       }
@@ -103,7 +114,10 @@ export class PlanState {
       const other = this.runs[otherJob];
       if (!other) continue;
       const [from, to] = e.from === run.jobIndex ? [run, other] : [other, run];
-      if (pointOf(e.toPoint, to.start, to.option.durationSlots) < pointOf(e.fromPoint, from.start, from.option.durationSlots) + e.lagSlots) {
+      if (
+        pointOf(e.toPoint, to.start, to.option.durationSlots) <
+        pointOf(e.fromPoint, from.start, from.option.durationSlots) + e.lagSlots
+      ) {
         return `precedence with ${this.problem.schedule.jobs[otherJob].id}`;
       }
     }
@@ -124,7 +138,9 @@ export class PlanState {
     let next = run.start + 1;
     for (const other of this.byHeater.get(heater) ?? []) {
       const otherFamily = this.rules.families[other.jobIndex];
-      const clear = (start: number) => start >= runEnd(other) + this.rules.gapSlots(heater, otherFamily, family) || other.start >= start + (end - run.start) + this.rules.gapSlots(heater, family, otherFamily);
+      const clear = (start: number) =>
+        start >= runEnd(other) + this.rules.gapSlots(heater, otherFamily, family) ||
+        other.start >= start + (end - run.start) + this.rules.gapSlots(heater, family, otherFamily);
       if (!clear(run.start)) next = Math.max(next, runEnd(other) + this.rules.gapSlots(heater, otherFamily, family));
     }
     return next;
@@ -210,6 +226,8 @@ export function blockedReason(state: PlanState, runs: Run[]): string {
     const why = state.conflict(run) ?? 'the rest of the plan';
     blocks.set(why, (blocks.get(why) ?? 0) + 1);
   }
-  const ranked = [...blocks].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([why, n]) => `${why} (${n} of ${runs.length} runs)`);
+  const ranked = [...blocks]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([why, n]) => `${why} (${n} of ${runs.length} runs)`);
   return `every run in its window is blocked by the planned jobs: ${ranked.join(', ')}`;
 }

@@ -4,9 +4,7 @@ import { ProductionScheduleInputSchema, type ProductionSchedule } from './schedu
 import { SettingsSchema, type Settings } from './settings.ts';
 import { TariffSchema, type Tariff } from './tariff.ts';
 
-export const NotifySchema = z
-  .object({ email: z.array(z.email('must be an e-mail address')).default([]) })
-  .strict();
+export const NotifySchema = z.object({ email: z.array(z.email('must be an e-mail address')).default([]) }).strict();
 
 /** What a planner submits: the day's jobs, optionally the tariff and heaters (else from the registry). */
 export const RunRequestSchema = z

@@ -11,7 +11,12 @@ export const PredecessorSchema = z
     jobId: z.string().trim().min(1),
     type: PrecedenceTypeSchema.default('finish_to_start'),
     /** May be negative (an overlap). */
-    lagMinutes: z.number().int().min(-7 * 24 * 60).max(7 * 24 * 60).default(0),
+    lagMinutes: z
+      .number()
+      .int()
+      .min(-7 * 24 * 60)
+      .max(7 * 24 * 60)
+      .default(0),
   })
   .strict();
 
@@ -29,7 +34,12 @@ export const JobSchema = z
     /** Highest thermal power the process accepts, kW; the heater may be smaller. */
     maxThermalKw: z.number().positive().optional(),
     /** Fixed process duration; the energy is then spread evenly over it. */
-    durationMinutes: z.number().int().positive().max(7 * 24 * 60).optional(),
+    durationMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 60)
+      .optional(),
     earliestStart: InstantInputSchema,
     deadline: InstantInputSchema,
     /** 1 = most urgent, 5 = least. */
@@ -60,27 +70,35 @@ export const ProductionScheduleInputSchema = z
     jobs: z.array(JobSchema).min(1, 'needs at least one job').max(5000),
   })
   .strict()
-  .superRefine((s, ctx) => {
-    // Runs even when fields failed (see `when`), so the input may be malformed anywhere.
-    if (!Array.isArray(s.jobs)) return;
-    const zoneOk = typeof s.timeZone === 'string' && IANAZone.isValidZone(s.timeZone);
-    const seen = new Map<string, number>();
-    s.jobs.forEach((job, i) => {
-      if (!job || typeof job !== 'object') return;
-      const first = seen.get(job.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicates the id of jobs[${first}]` });
-      } else seen.set(job.id, i);
-      if (job.modulating === true && job.durationMinutes !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['jobs', i, 'modulating'], message: 'a modulating job takes its duration from its power: drop durationMinutes' });
-      }
-      if (!zoneOk) return;
-      const es = utcMillisOrNaN(job.earliestStart, s.timeZone);
-      const dl = utcMillisOrNaN(job.deadline, s.timeZone);
-      if (!Number.isNaN(es) && !Number.isNaN(dl) && !(dl > es)) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'deadline'], message: 'must be after earliestStart' });
-    });
-    precedenceProblems(s.jobs).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message }));
-  }, { when: () => true }) // list window problems next to type errors elsewhere, not after the planner fixes those
+  .superRefine(
+    (s, ctx) => {
+      // Runs even when fields failed (see `when`), so the input may be malformed anywhere.
+      if (!Array.isArray(s.jobs)) return;
+      const zoneOk = typeof s.timeZone === 'string' && IANAZone.isValidZone(s.timeZone);
+      const seen = new Map<string, number>();
+      s.jobs.forEach((job, i) => {
+        if (!job || typeof job !== 'object') return;
+        const first = seen.get(job.id);
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicates the id of jobs[${first}]` });
+        } else seen.set(job.id, i);
+        if (job.modulating === true && job.durationMinutes !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['jobs', i, 'modulating'],
+            message: 'a modulating job takes its duration from its power: drop durationMinutes',
+          });
+        }
+        if (!zoneOk) return;
+        const es = utcMillisOrNaN(job.earliestStart, s.timeZone);
+        const dl = utcMillisOrNaN(job.deadline, s.timeZone);
+        if (!Number.isNaN(es) && !Number.isNaN(dl) && !(dl > es))
+          ctx.addIssue({ code: 'custom', path: ['jobs', i, 'deadline'], message: 'must be after earliestStart' });
+      });
+      precedenceProblems(s.jobs).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message }));
+    },
+    { when: () => true },
+  ) // list window problems next to type errors elsewhere, not after the planner fixes those
   .transform((s) => ({
     ...s,
     jobs: s.jobs.map((job) => ({
@@ -108,7 +126,8 @@ function precedenceProblems(jobs: unknown[]): { path: (string | number)[]; messa
       const ref = (p as { jobId?: unknown })?.jobId;
       if (typeof ref !== 'string') return;
       const from = index.get(ref.trim());
-      if (from === undefined) problems.push({ path: ['jobs', i, 'predecessors', k, 'jobId'], message: `names no job of this schedule (${ref})` });
+      if (from === undefined)
+        problems.push({ path: ['jobs', i, 'predecessors', k, 'jobId'], message: `names no job of this schedule (${ref})` });
       else if (from === i) problems.push({ path: ['jobs', i, 'predecessors', k, 'jobId'], message: 'a job cannot precede itself' });
       else edges[from].push(i);
     });

@@ -50,7 +50,10 @@ export const SettingsSchema = z
     /** Peak already reached in this billing period per category, kW: the demand charge bills at least this. */
     incumbentPeakKw: z.partialRecord(PeriodCategorySchema, z.number().min(0)).default({}),
     /** Demand ratchet: every billed category bills at least `percent` % of a past peak. */
-    demandRatchet: z.object({ percent: z.number().min(0).max(100), peakKw: z.number().min(0) }).strict().optional(),
+    demandRatchet: z
+      .object({ percent: z.number().min(0).max(100), peakKw: z.number().min(0) })
+      .strict()
+      .optional(),
     /** Jobs may start only inside these shifts (site time); always when left out. */
     staffedShifts: z.array(ShiftSchema).min(1).optional(),
   })

@@ -30,9 +30,7 @@ export const FixedChargeSchema = z
   })
   .strict();
 
-export const FuelPricesSchema = z
-  .object({ natural_gas: z.number().min(0).optional(), propane: z.number().min(0).optional() })
-  .strict();
+export const FuelPricesSchema = z.object({ natural_gas: z.number().min(0).optional(), propane: z.number().min(0).optional() }).strict();
 
 export const TariffSchema = z
   .object({
@@ -40,7 +38,10 @@ export const TariffSchema = z
     utilityProvider: z.string().max(100).optional(),
     rateScheduleCode: z.string().max(50).optional(),
     timeZone: TimeZoneSchema,
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .default('USD'),
     effectiveDate: LocalDateSchema,
     expiryDate: LocalDateSchema.optional(),
     periods: z.array(TariffPeriodSchema).min(1),
@@ -112,7 +113,8 @@ export function dayTypeOf(local: DateTime, holidays: string[]): DayType {
 
 /** Day types without periods of their own use the next one: holiday → weekend → weekday. */
 function periodsFor(tariff: Tariff, dayType: DayType): TariffPeriod[] {
-  const order: DayType[] = dayType === 'holiday' ? ['holiday', 'weekend', 'weekday'] : dayType === 'weekend' ? ['weekend', 'weekday'] : ['weekday'];
+  const order: DayType[] =
+    dayType === 'holiday' ? ['holiday', 'weekend', 'weekday'] : dayType === 'weekend' ? ['weekend', 'weekday'] : ['weekday'];
   for (const d of order) {
     const found = tariff.periods.filter((p) => p.dayType === d);
     if (found.length) return found;

@@ -13,9 +13,7 @@ export const LocalDateSchema = z
 /** An ISO 8601 instant; without an offset it is read in the site's time zone. */
 export const InstantInputSchema = z.iso.datetime({ offset: true, local: true, message: 'must be an ISO 8601 date-time' });
 
-export const TimeOfDaySchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a local time HH:MM (24:00 for end of day)');
+export const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a local time HH:MM (24:00 for end of day)');
 
 /** Normalises an ISO instant to UTC (`...Z`, millisecond precision); local times use `zone`. */
 export function toUtcIso(value: string, zone: string): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { DomainError, type ErrorCode, type FieldProblem } from './errors.ts';
 
 /** Turns zod issues into `path: message` pairs a planner can act on. */

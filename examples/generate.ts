@@ -81,7 +81,14 @@ export function generateRequest(spec: InstanceSpec): RunRequestInput {
   });
   if (spec.rules) addRules(jobs, equipment, spec, rng);
   return {
-    schedule: { tenant: 'bench', site: `gen-${spec.seed}`, scheduleDate: '2026-11-24', timeZone: 'America/Chicago', horizonDays: days, jobs },
+    schedule: {
+      tenant: 'bench',
+      site: `gen-${spec.seed}`,
+      scheduleDate: '2026-11-24',
+      timeZone: 'America/Chicago',
+      horizonDays: days,
+      jobs,
+    },
     tariff: SEED_TARIFF,
     equipment,
     settings: {
@@ -113,6 +120,7 @@ function addRules(jobs: GeneratedJob[], equipment: EquipmentInput[], spec: Insta
   // Every fifth job follows the one before it, when their windows allow it.
   for (let i = 5; i < jobs.length; i += 5) {
     const [before, after] = [jobs[i - 1], jobs[i]];
-    if (Date.parse(after.deadline) - Date.parse(before.earliestStart) > 12 * 3_600_000) after.predecessors = [{ jobId: before.id, type: 'finish_to_start', lagMinutes: 15 }];
+    if (Date.parse(after.deadline) - Date.parse(before.earliestStart) > 12 * 3_600_000)
+      after.predecessors = [{ jobId: before.id, type: 'finish_to_start', lagMinutes: 15 }];
   }
 }

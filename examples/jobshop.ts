@@ -16,9 +16,16 @@ export function readJobShop(path: string | URL): JobShopInstance {
   const comment = lines.find((l) => l.startsWith('#')) ?? '';
   const data = lines.filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.trim().split(/\s+/).map(Number));
   const [jobCount, machines] = data[0];
-  const jobs = data.slice(1, 1 + jobCount).map((row) => Array.from({ length: row.length / 2 }, (_, k) => [row[2 * k], row[2 * k + 1]] as [number, number]));
+  const jobs = data
+    .slice(1, 1 + jobCount)
+    .map((row) => Array.from({ length: row.length / 2 }, (_, k) => [row[2 * k], row[2 * k + 1]] as [number, number]));
   const optimum = /optimal makespan (\d+)/.exec(comment)?.[1];
-  return { name: comment.replace(/^#\s*/, '').split(/[\s:(]/)[0] || String(path), jobs, machines, optimum: optimum ? Number(optimum) : undefined };
+  return {
+    name: comment.replace(/^#\s*/, '').split(/[\s:(]/)[0] || String(path),
+    jobs,
+    machines,
+    optimum: optimum ? Number(optimum) : undefined,
+  };
 }
 
 /**
@@ -52,7 +59,13 @@ export function jobShopRequest(instance: JobShopInstance, settings: RunRequestIn
       effectiveDate: '2026-01-01',
       periods: [{ start: '00:00', end: '00:00', energyRate: 0.1, category: 'off-peak' }],
     },
-    equipment: Array.from({ length: instance.machines }, (_, m) => ({ id: heater(m), name: `Machine ${m}`, type: 'electric' as const, capacityKw: 100, efficiency: 1 })),
+    equipment: Array.from({ length: instance.machines }, (_, m) => ({
+      id: heater(m),
+      name: `Machine ${m}`,
+      type: 'electric' as const,
+      capacityKw: 100,
+      efficiency: 1,
+    })),
     settings: { slotMinutes: 1, objective: 'minimize_makespan', ...settings },
   };
 }

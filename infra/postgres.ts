@@ -46,7 +46,12 @@ function processAlive(pid: number): boolean {
  * A server left running by an earlier process on the same directory (a `serve` still up, or an
  * orphan after a kill -9) is reused when it answers on the port; a stale pid file is removed.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; database?: string; log?: (m: string) => void }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  log?: (m: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
   const port = opts.port ?? 54329;
   const database = opts.database ?? 'heatscheduler';
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;

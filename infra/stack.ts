@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { migrateDatabase } from '../db/client.ts';
-import { dataDir, readEnv } from './config.ts';
+import { childEnv, dataDir, readEnv } from './config.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { isTemporalReachable, startTemporalDevServer } from './temporal-server.ts';
 import { spawnWorker, type WorkerProcess } from './worker-process.ts';
@@ -49,22 +49,31 @@ export async function startStack(opts: { workers: boolean; log: (msg: string) =>
         opts.log(`using the Temporal server already running at ${temporalAddress}`);
       } else {
         opts.log(`starting Temporal dev server (history in ${join(dir, 'temporal')})`);
-        const server = await startTemporalDevServer({ dataDir: join(dir, 'temporal'), port, uiPort: port + 1000, namespace: env.TEMPORAL_NAMESPACE });
+        const server = await startTemporalDevServer({
+          dataDir: join(dir, 'temporal'),
+          port,
+          uiPort: port + 1000,
+          namespace: env.TEMPORAL_NAMESPACE,
+        });
         stops.push(server.stop);
       }
     }
 
-    const childEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE };
+    const workerEnv = childEnv({
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    });
     const workers: WorkerProcess[] = [];
     if (opts.workers) {
       opts.log('starting pipeline and solver workers');
-      const started = await Promise.all([spawnWorker('pipeline', childEnv), spawnWorker('solver', childEnv)]);
+      const started = await Promise.all([spawnWorker('pipeline', workerEnv), spawnWorker('solver', workerEnv)]);
       workers.push(...started);
       stops.push(async () => {
         await Promise.all(started.map((w) => w.stop()));
       });
     }
-    return { temporalAddress, namespace: env.TEMPORAL_NAMESPACE, databaseUrl, uiUrl, workers, env: childEnv, stop: stopAll };
+    return { temporalAddress, namespace: env.TEMPORAL_NAMESPACE, databaseUrl, uiUrl, workers, env: workerEnv, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

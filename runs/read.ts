@@ -20,6 +20,9 @@ export async function verifyRunChain(db: Db, runId: string): Promise<ChainVerdic
 }
 
 export async function loadArtefact(db: Db, runId: string, kind: string) {
-  const [row] = await db.select().from(artefacts).where(and(eq(artefacts.runId, runId), eq(artefacts.kind, kind)));
+  const [row] = await db
+    .select()
+    .from(artefacts)
+    .where(and(eq(artefacts.runId, runId), eq(artefacts.kind, kind)));
   return row;
 }

@@ -15,7 +15,11 @@ export interface WorkerEnv {
 export function workerEnv(): WorkerEnv {
   const env = readEnv();
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  return { temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.HEATSCHEDULER_TEMPORAL_PORT}`, namespace: env.TEMPORAL_NAMESPACE, databaseUrl: env.DATABASE_URL };
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.HEATSCHEDULER_TEMPORAL_PORT}`,
+    namespace: env.TEMPORAL_NAMESPACE,
+    databaseUrl: env.DATABASE_URL,
+  };
 }
 
 export function connect(env: WorkerEnv): Promise<NativeConnection> {

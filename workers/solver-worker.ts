@@ -14,7 +14,8 @@ async function main() {
   // A client of its own, to signal solver progress to the runs' workflows.
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.namespace });
-  const tellWorkflow: TellWorkflow = (workflowId, progress) => client.workflow.getHandle(workflowId).signal(SOLVER_PROGRESS_SIGNAL, progress);
+  const tellWorkflow: TellWorkflow = (workflowId, progress) =>
+    client.workflow.getHandle(workflowId).signal(SOLVER_PROGRESS_SIGNAL, progress);
   const worker = await Worker.create({
     connection,
     namespace: env.namespace,

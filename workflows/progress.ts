@@ -51,6 +51,14 @@ export class ProgressTracker {
     const total = PROGRESS_STEPS.reduce((sum, s) => sum + WEIGHTS[s], 0);
     const done = PROGRESS_STEPS.filter((s) => this.steps[s] === 'done').reduce((sum, s) => sum + WEIGHTS[s], 0);
     const current = PROGRESS_STEPS.find((s) => this.steps[s] === 'running') ?? null;
-    return { runId: this.runId, currentStep: current, steps: { ...this.steps }, percent: Math.round((100 * done) / total), status: this.status, error: this.error, solver: this.solver };
+    return {
+      runId: this.runId,
+      currentStep: current,
+      steps: { ...this.steps },
+      percent: Math.round((100 * done) / total),
+      status: this.status,
+      error: this.error,
+      solver: this.solver,
+    };
   }
 }

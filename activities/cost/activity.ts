@@ -21,7 +21,14 @@ export function costActivities(db: Db) {
         const analysis = analyseCosts(problem, plan);
         const tenantId = problem.schedule.tenant;
         return recordStep(db, { runId, tenantId, step: 'cost', parents: [optimize.hash], output: analysis }, async (tx, hash) => {
-          await insertAssignments(tx, { runId, tenantId, plan: 'baseline', assignments: analysis.baselineAssignments, slots: problem.slots, hash });
+          await insertAssignments(tx, {
+            runId,
+            tenantId,
+            plan: 'baseline',
+            assignments: analysis.baselineAssignments,
+            slots: problem.slots,
+            hash,
+          });
           await tx
             .update(optimizationRuns)
             .set({

@@ -7,6 +7,7 @@ import { demandFloorKw } from '../../domain/settings.ts';
 import { PERIOD_CATEGORIES, type PeriodCategory } from '../../domain/tariff.ts';
 
 /** Prices a plan: energy at slot rates, fuel, start-ups, base load, demand charges per category, fixed charges. */
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
 export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): PlanCost {
   const { grid, slots, schedule, equipment, settings } = problem;
   const slotHours = grid.slotMinutes / 60;
@@ -69,7 +70,11 @@ export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): 
   const fixedCharge = problem.fixedCharges.reduce((s, f) => s + f.amount, 0);
   const presentCategories = PERIOD_CATEGORIES.filter((c) => slots.some((s) => s.category === c));
   return {
-    energyByCategory: presentCategories.map((category) => ({ category, kwh: byCategory.get(category)?.kwh ?? 0, cost: byCategory.get(category)?.cost ?? 0 })),
+    energyByCategory: presentCategories.map((category) => ({
+      category,
+      kwh: byCategory.get(category)?.kwh ?? 0,
+      cost: byCategory.get(category)?.cost ?? 0,
+    })),
     electricKwh,
     electricCost,
     fuelKwh,

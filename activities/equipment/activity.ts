@@ -23,13 +23,20 @@ export function equipmentActivities(db: Db) {
           ? heatersOverHorizon(supplied.equipment, grid)
           : { equipment: await loadRegistry(db, schedule.tenant, schedule.site, grid.startUtc, grid.endUtc) };
         if (equipment.length === 0) {
-          throw new DomainError(ErrorCode.EQUIPMENT_NOT_FOUND, `no heaters registered for tenant ${schedule.tenant}, site ${schedule.site}`);
+          throw new DomainError(
+            ErrorCode.EQUIPMENT_NOT_FOUND,
+            `no heaters registered for tenant ${schedule.tenant}, site ${schedule.site}`,
+          );
         }
         const known = new Set(equipment.map((e) => e.id));
         const problems: FieldProblem[] = [];
         schedule.jobs.forEach((job, i) =>
           job.allowedEquipment?.forEach((id, k) => {
-            if (!known.has(id)) problems.push({ path: `schedule.jobs[${i}].allowedEquipment[${k}]`, message: `unknown heater ${id} at site ${schedule.site}` });
+            if (!known.has(id))
+              problems.push({
+                path: `schedule.jobs[${i}].allowedEquipment[${k}]`,
+                message: `unknown heater ${id} at site ${schedule.site}`,
+              });
           }),
         );
         if (problems.length) throw new DomainError(ErrorCode.EQUIPMENT_NOT_FOUND, 'jobs name heaters the site does not have', problems);

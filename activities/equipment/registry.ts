@@ -7,7 +7,14 @@ import { EquipmentSchema, clipUnavailability, type Equipment } from '../../domai
  * Registers heaters for a site (updating existing ones). Their unavailability windows in
  * [from, to) are replaced by the ones given: the request states availability over its horizon.
  */
-export async function upsertEquipment(tx: Tx | Db, tenantId: string, siteId: string, list: Equipment[], from: string, to: string): Promise<void> {
+export async function upsertEquipment(
+  tx: Tx | Db,
+  tenantId: string,
+  siteId: string,
+  list: Equipment[],
+  from: string,
+  to: string,
+): Promise<void> {
   for (const e of list) {
     const values = {
       tenantId,
@@ -82,28 +89,32 @@ export async function loadRegistry(db: Db, tenantId: string, siteId: string, fro
     )
     .orderBy(asc(equipmentAvailability.unavailableStart), asc(equipmentAvailability.unavailableEnd));
   return rows.map((r) =>
-    clipUnavailability(EquipmentSchema.parse({
-      id: r.equipmentId,
-      name: r.equipmentName,
-      type: r.equipmentType,
-      capacityKw: r.capacityKw,
-      minLoadKw: r.minLoadKw,
-      efficiency: r.efficiency,
-      fuelType: r.fuelType,
-      fuelRatePerKwh: r.fuelRatePerKwh ?? undefined,
-      minRunTimeMinutes: r.minRunTimeMinutes,
-      maxStartsPerDay: r.maxStartsPerDay ?? undefined,
-      startupEnergyKwh: r.startupEnergyKwh,
-      location: r.location ?? undefined,
-      active: r.isActive,
-      unavailability: windows
-        .filter((w) => w.equipmentRowId === r.id)
-        .map((w) => ({
-          start: w.unavailableStart.toISOString(),
-          end: w.unavailableEnd.toISOString(),
-          reason: w.reason,
-          notes: w.notes ?? undefined,
-        })),
-    }), from, to),
+    clipUnavailability(
+      EquipmentSchema.parse({
+        id: r.equipmentId,
+        name: r.equipmentName,
+        type: r.equipmentType,
+        capacityKw: r.capacityKw,
+        minLoadKw: r.minLoadKw,
+        efficiency: r.efficiency,
+        fuelType: r.fuelType,
+        fuelRatePerKwh: r.fuelRatePerKwh ?? undefined,
+        minRunTimeMinutes: r.minRunTimeMinutes,
+        maxStartsPerDay: r.maxStartsPerDay ?? undefined,
+        startupEnergyKwh: r.startupEnergyKwh,
+        location: r.location ?? undefined,
+        active: r.isActive,
+        unavailability: windows
+          .filter((w) => w.equipmentRowId === r.id)
+          .map((w) => ({
+            start: w.unavailableStart.toISOString(),
+            end: w.unavailableEnd.toISOString(),
+            reason: w.reason,
+            notes: w.notes ?? undefined,
+          })),
+      }),
+      from,
+      to,
+    ),
   );
 }

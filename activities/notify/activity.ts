@@ -30,13 +30,18 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
 
       const files = await db.select().from(artefacts).where(eq(artefacts.runId, runId));
       const text = files.find((f) => f.kind === 'report.txt')!.content.toString('utf8');
-      const attachments = files.filter((f) => f.kind !== 'report.txt').map((f) => ({ filename: f.kind, content: f.content, contentType: f.contentType }));
+      const attachments = files
+        .filter((f) => f.kind !== 'report.txt')
+        .map((f) => ({ filename: f.kind, content: f.content, contentType: f.contentType }));
       const subject = `HeatScheduler ${schedule.site} ${schedule.scheduleDate}: saves ${doc.currency} ${doc.savings.amount.toFixed(2)} (${doc.savings.percent.toFixed(1)} %)`;
       const transport = createTransport(mail);
       try {
         for (const recipient of recipients) {
           const key = and(eq(notifications.runId, runId), eq(notifications.channel, 'email'), eq(notifications.recipient, recipient));
-          await db.insert(notifications).values({ runId, tenantId: schedule.tenant, channel: 'email', recipient, status: 'PENDING' }).onConflictDoNothing();
+          await db
+            .insert(notifications)
+            .values({ runId, tenantId: schedule.tenant, channel: 'email', recipient, status: 'PENDING' })
+            .onConflictDoNothing();
           const [row] = await db.select().from(notifications).where(key);
           if (row.status === 'SENT') continue;
           try {
@@ -48,9 +53,15 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
               attachments,
               messageId: `<${runId}.${Buffer.from(recipient).toString('hex')}@heatscheduler>`,
             });
-            await db.update(notifications).set({ status: 'SENT', attempts: row.attempts + 1, providerMessageId: info.messageId, sentAt: new Date(), lastError: null }).where(key);
+            await db
+              .update(notifications)
+              .set({ status: 'SENT', attempts: row.attempts + 1, providerMessageId: info.messageId, sentAt: new Date(), lastError: null })
+              .where(key);
           } catch (err) {
-            await db.update(notifications).set({ status: 'RETRYING', attempts: row.attempts + 1, lastError: (err as Error).message }).where(key);
+            await db
+              .update(notifications)
+              .set({ status: 'RETRYING', attempts: row.attempts + 1, lastError: (err as Error).message })
+              .where(key);
             Context.current().log.warn('e-mail not sent; Temporal will retry', { recipient, error: (err as Error).message });
             throw err;
           }

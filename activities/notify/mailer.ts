@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { readEnv, type Env } from '../../infra/config.ts';
 
 export interface MailConfig {
   /** e.g. smtp://user:pass@mail.plant.example:587 */
@@ -7,9 +8,9 @@ export interface MailConfig {
 }
 
 /** SMTP settings from SMTP_URL and MAIL_FROM; none means e-mail is switched off. */
-export function mailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MailConfig | undefined {
+export function mailConfigFromEnv(env: Env = readEnv()): MailConfig | undefined {
   if (!env.SMTP_URL) return undefined;
-  return { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? 'HeatScheduler <heatscheduler@localhost>' };
+  return { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM };
 }
 
 export function createTransport(config: MailConfig) {

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines-per-function -- to become a thin adapter over the solve (issue 10, part 3) */
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
@@ -29,16 +30,33 @@ export function optimizeActivities(db: Db, tellWorkflow?: TellWorkflow) {
         const started = performance.now();
         // An earlier attempt (worker killed, heartbeat lost) may have left its incumbent plan.
         const previous = ctx.info.heartbeatDetails as OptimizeHeartbeat | undefined;
-        let latest: OptimizeHeartbeat = { phase: 'building', elapsedMs: 0, incumbent: null, bound: null, gap: null, plan: previous?.plan ?? null };
+        let latest: OptimizeHeartbeat = {
+          phase: 'building',
+          elapsedMs: 0,
+          incumbent: null,
+          bound: null,
+          gap: null,
+          plan: previous?.plan ?? null,
+        };
         // Heartbeats come from this (free) event loop while the thread solves.
-        const beat = setInterval(() => ctx.heartbeat({ ...latest, elapsedMs: Math.round(performance.now() - started) }), HEARTBEAT_EVERY_MS);
+        const beat = setInterval(
+          () => ctx.heartbeat({ ...latest, elapsedMs: Math.round(performance.now() - started) }),
+          HEARTBEAT_EVERY_MS,
+        );
         let told = '';
         const tell = setInterval(() => {
-          const progress: SolverProgress = { elapsedMs: Math.round(performance.now() - started), incumbent: latest.incumbent, bound: latest.bound, gap: latest.gap };
+          const progress: SolverProgress = {
+            elapsedMs: Math.round(performance.now() - started),
+            incumbent: latest.incumbent,
+            bound: latest.bound,
+            gap: latest.gap,
+          };
           const news = JSON.stringify([progress.incumbent, progress.bound]);
           if (!tellWorkflow || latest.phase !== 'solving' || news === told) return;
           told = news;
-          tellWorkflow(runId, progress).catch((err: unknown) => ctx.log.warn('could not tell the workflow the solver progress', { error: String(err) }));
+          tellWorkflow(runId, progress).catch((err: unknown) =>
+            ctx.log.warn('could not tell the workflow the solver progress', { error: String(err) }),
+          );
         }, SIGNAL_EVERY_MS);
         let plan;
         try {
@@ -48,7 +66,14 @@ export function optimizeActivities(db: Db, tellWorkflow?: TellWorkflow) {
             {
               signal: ctx.cancellationSignal,
               onProgress: (p) => {
-                latest = { phase: 'solving', elapsedMs: p.elapsedMs, incumbent: p.incumbent ?? null, bound: p.bound ?? null, gap: p.gap ?? null, plan: p.plan ?? latest.plan };
+                latest = {
+                  phase: 'solving',
+                  elapsedMs: p.elapsedMs,
+                  incumbent: p.incumbent ?? null,
+                  bound: p.bound ?? null,
+                  gap: p.gap ?? null,
+                  plan: p.plan ?? latest.plan,
+                };
               },
             },
           );
@@ -61,21 +86,25 @@ export function optimizeActivities(db: Db, tellWorkflow?: TellWorkflow) {
         }
         const solverSeconds = (performance.now() - started) / 1000;
         const tenantId = problem.schedule.tenant;
-        return recordStep(db, { runId, tenantId, step: 'optimize', parents: [refs.tariff.hash, refs.equipment.hash], output: plan }, async (tx, hash) => {
-          await insertAssignments(tx, { runId, tenantId, plan: 'optimized', assignments: plan.assignments, slots: problem.slots, hash });
-          await tx
-            .update(optimizationRuns)
-            .set({
-              solverType: 'highs',
-              solverStatus: plan.solver.status,
-              solverTimeSeconds: solverSeconds,
-              objectiveValue: plan.solver.objective,
-              mipGap: plan.solver.gap,
-              assignmentsCount: plan.assignments.length,
-              peakKw: plan.peakKw,
-            })
-            .where(eq(optimizationRuns.runId, runId));
-        });
+        return recordStep(
+          db,
+          { runId, tenantId, step: 'optimize', parents: [refs.tariff.hash, refs.equipment.hash], output: plan },
+          async (tx, hash) => {
+            await insertAssignments(tx, { runId, tenantId, plan: 'optimized', assignments: plan.assignments, slots: problem.slots, hash });
+            await tx
+              .update(optimizationRuns)
+              .set({
+                solverType: 'highs',
+                solverStatus: plan.solver.status,
+                solverTimeSeconds: solverSeconds,
+                objectiveValue: plan.solver.objective,
+                mipGap: plan.solver.gap,
+                assignmentsCount: plan.assignments.length,
+                peakKw: plan.peakKw,
+              })
+              .where(eq(optimizationRuns.runId, runId));
+          },
+        );
       });
     },
   };

@@ -52,7 +52,10 @@ export function findConflict(highs: Highs, problem: PlanningProblem, context: Mo
   try {
     model.options.set({ output_flag: false, iis_strategy: IIS_FROM_LP });
     if (model.run().modelStatus !== highs.constants.modelStatus.infeasible) return null;
-    const conflict = describe(problem, [...model.getIis().rowIndex].map((row) => sub.rowLabels[row]));
+    const conflict = describe(
+      problem,
+      [...model.getIis().rowIndex].map((row) => sub.rowLabels[row]),
+    );
     return conflict && conflict.jobs.size <= MAX_CONFLICT_JOBS ? conflict : null;
   } finally {
     model.dispose();
@@ -93,9 +96,10 @@ const localDates = (problem: PlanningProblem) => [...new Set(problem.slots.map((
 function spans(problem: PlanningProblem, slots: number[]): string {
   const sorted = [...new Set(slots)].sort((a, b) => a - b);
   const multiDay = localDates(problem).length > 1;
-  const at = (t: number) => DateTime.fromMillis(slotStartMs(problem.grid, t), { zone: problem.grid.timeZone }).toFormat(multiDay ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
+  const at = (t: number) =>
+    DateTime.fromMillis(slotStartMs(problem.grid, t), { zone: problem.grid.timeZone }).toFormat(multiDay ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(`${at(sorted[i])}-${at(sorted[j] + 1)}`);

@@ -16,7 +16,13 @@ export interface ColumnPlan {
 }
 
 /** The plan's state (load, heaters, …) on top of `fixed`'s runs, or from scratch. */
-function stateOf(problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[], jobs: Iterable<number> = milp.jobs): PlanState {
+function stateOf(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  chosen: number[],
+  jobs: Iterable<number> = milp.jobs,
+): PlanState {
   const state = new PlanState(problem, context.rules);
   for (const j of jobs) if (chosen[j] >= 0) state.place(milp.runs[chosen[j]]);
   return state;
@@ -33,11 +39,18 @@ function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], st
     values.set(col, Math.min(Math.max(peak, milp.colLower[col]), Math.max(milp.colUpper[col], milp.colLower[col])));
   }
   if (milp.makespanColumn !== undefined) {
-    values.set(milp.makespanColumn, state.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), milp.colLower[milp.makespanColumn]));
+    values.set(
+      milp.makespanColumn,
+      state.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), milp.colLower[milp.makespanColumn]),
+    );
   }
   if (milp.balanceColumn !== undefined) {
     let busiest = milp.colLower[milp.balanceColumn];
-    for (const h of problem.equipment) busiest = Math.max(busiest, state.placedOn(h.id).reduce((s, r) => s + r.option.durationSlots, 0));
+    for (const h of problem.equipment)
+      busiest = Math.max(
+        busiest,
+        state.placedOn(h.id).reduce((s, r) => s + r.option.durationSlots, 0),
+      );
     values.set(milp.balanceColumn, busiest);
   }
   for (const [job, col] of milp.skipColumns) values.set(col, chosen[job] < 0 ? 1 : 0);
@@ -48,7 +61,8 @@ function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], st
 export function planObjective(problem: PlanningProblem, context: ModelContext, milp: Milp, chosen: number[]): number {
   let objective = 0;
   for (const j of milp.jobs) if (chosen[j] >= 0) objective += milp.colCost[chosen[j]];
-  for (const [col, value] of extraColumns(problem, milp, chosen, stateOf(problem, context, milp, chosen))) objective += milp.colCost[col] * value;
+  for (const [col, value] of extraColumns(problem, milp, chosen, stateOf(problem, context, milp, chosen)))
+    objective += milp.colCost[col] * value;
   return objective;
 }
 
@@ -82,6 +96,7 @@ export function chosenFromVector(milp: Milp, jobCount: number, x: ArrayLike<numb
  * the end for makespan; the heater's load for balance), keeping every rule and the site load
  * under `capKw`. A job with no room stays unscheduled (-1).
  */
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
 export function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: Milp, capKw: number): number[] {
   const { slots, settings } = problem;
   const jobCount = problem.schedule.jobs.length;
@@ -94,7 +109,9 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
     (a, b) => byJob[a].length - byJob[b].length || jobs[a].deadline.localeCompare(jobs[b].deadline) || a - b,
   ).filter((j) => inModel.has(j));
   const demandRate = new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]]));
-  const categoryPeak = new Map([...milp.demandColumns].map(([category, col]) => [category, Math.max(settings.baseLoadKw, milp.colLower[col])]));
+  const categoryPeak = new Map(
+    [...milp.demandColumns].map(([category, col]) => [category, Math.max(settings.baseLoadKw, milp.colLower[col])]),
+  );
   const state = new PlanState(problem, context.rules);
   const busySlots = new Map(problem.equipment.map((e) => [e.id, 0]));
   const chosen = new Array<number>(jobCount).fill(-1);
@@ -158,6 +175,7 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
  * decided) that can finish first, and on its heater run whichever conflicting ready job (one that
  * could start there before that finish) ranks highest by `rank`, as early as it fits.
  */
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
 export function activeSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, rank: ArrayLike<number>): number[] {
   const jobCount = problem.schedule.jobs.length;
   const byJob = columnsByJob(milp, jobCount);
@@ -232,7 +250,10 @@ export function activeSchedule(problem: PlanningProblem, context: ModelContext, 
       if (job === pick) continue;
       const col = earliest(job, heater);
       if (col < 0 || milp.runs[col].start >= finish) continue;
-      if (rank[job] > rank[pick] || (rank[job] === rank[pick] && job < pick)) (pick = job), (pickCol = col);
+      if (rank[job] > rank[pick] || (rank[job] === rank[pick] && job < pick)) {
+        pick = job;
+        pickCol = col;
+      }
     }
     chosen[pick] = pickCol;
     state.place(milp.runs[pickCol]);
@@ -261,7 +282,12 @@ function remainingWork(problem: PlanningProblem, context: ModelContext, milp: Mi
  * energy cost for demand charge), and in makespan mode of active schedules (restarts end at `until`). Plans that leave jobs out carry their skip penalties, so a
  * complete plan always wins over a partial one.
  */
-export function constructPlan(problem: PlanningProblem, context: ModelContext, milp: Milp, { caps = 8, until = Infinity }: { caps?: number; until?: number } = {}): ColumnPlan {
+export function constructPlan(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  { caps = 8, until = Infinity }: { caps?: number; until?: number } = {},
+): ColumnPlan {
   const jobCount = problem.schedule.jobs.length;
   const limit = problem.settings.peakLimitKw ?? Infinity;
   const open = insertGreedily(problem, context, milp, limit);
@@ -298,7 +324,15 @@ export function constructPlan(problem: PlanningProblem, context: ModelContext, m
  * least (energy plus the rise of each billed peak above the others' load); repeat while a pass
  * improves, up to `until`.
  */
-export function reinsertJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, until = Infinity, passes = 5): ColumnPlan {
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
+export function reinsertJobs(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  plan: ColumnPlan,
+  until = Infinity,
+  passes = 5,
+): ColumnPlan {
   const { slots } = problem;
   const T = problem.grid.slotCount;
   const byJob = columnsByJob(milp, problem.schedule.jobs.length);
@@ -320,7 +354,8 @@ export function reinsertJobs(problem: PlanningProblem, context: ModelContext, mi
       state.remove(milp.runs[chosen[job]]);
       // Each billed category's peak without this job.
       const peak = new Map(categories.map(([category, col]) => [category, milp.colLower[col]]));
-      for (let t = 0; t < T; t++) if (peak.has(slots[t].category)) peak.set(slots[t].category, Math.max(peak.get(slots[t].category)!, state.load[t]));
+      for (let t = 0; t < T; t++)
+        if (peak.has(slots[t].category)) peak.set(slots[t].category, Math.max(peak.get(slots[t].category)!, state.load[t]));
       const added = (col: number) => {
         const run = milp.runs[col];
         let cost = milp.colCost[col];
@@ -338,9 +373,15 @@ export function reinsertJobs(problem: PlanningProblem, context: ModelContext, mi
       for (const col of byJob[job]) {
         if (col === best || !state.fits(milp.runs[col])) continue;
         const cost = added(col);
-        if (cost < bestCost - 1e-6) (best = col), (bestCost = cost);
+        if (cost < bestCost - 1e-6) {
+          best = col;
+          bestCost = cost;
+        }
       }
-      if (best !== chosen[job]) (chosen[job] = best), (moved = true);
+      if (best !== chosen[job]) {
+        chosen[job] = best;
+        moved = true;
+      }
       state.place(milp.runs[best]);
     }
     if (!moved) break;

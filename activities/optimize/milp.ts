@@ -76,7 +76,8 @@ export interface ModelContext {
 export const COLUMN_BUDGET = 250_000;
 
 const EPS = 1e-9;
-export const costObjective = (problem: PlanningProblem) => problem.settings.objective === 'minimize_cost' || problem.settings.objective === 'minimize_tardiness';
+export const costObjective = (problem: PlanningProblem) =>
+  problem.settings.objective === 'minimize_cost' || problem.settings.objective === 'minimize_tardiness';
 
 /**
  * The whole problem's model and context. Jobs no heater can run go to `unplaceable`; with
@@ -97,7 +98,8 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
   placements.forEach((jp, i) => {
     const within = jp.placements.filter(({ option }) => option.electricKw <= headroom + EPS);
     for (const { option } of jp.placements.filter((o) => !within.includes(o))) {
-      jp.excluded[option.equipmentId] = `draws ${round(option.electricKw)} kW, over the ${round(headroom)} kW left under peakLimitKw after the base load`;
+      jp.excluded[option.equipmentId] =
+        `draws ${round(option.electricKw)} kW, over the ${round(headroom)} kW left under peakLimitKw after the base load`;
     }
     jp.placements = within;
     if (within.length) return;
@@ -128,7 +130,15 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
  * (nothing for the whole problem; the jobs held in place for a neighbourhood). Runs must be
  * compatible with `fixed` (`fixed.fits`); rows then only couple the given runs.
  */
-export function assembleMilp(problem: PlanningProblem, context: ModelContext, runs: Run[], jobs: number[], fixed: PlanState, allowSkip: boolean): Milp {
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
+export function assembleMilp(
+  problem: PlanningProblem,
+  context: ModelContext,
+  runs: Run[],
+  jobs: number[],
+  fixed: PlanState,
+  allowSkip: boolean,
+): Milp {
   const { grid, settings, slots, equipment } = problem;
   const T = grid.slotCount;
   const slotHours = grid.slotMinutes / 60;
@@ -138,7 +148,12 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const rowLower: number[] = jobs.map(() => 1);
   const rowUpper: number[] = jobs.map(() => 1);
   const rowLabels: RowLabel[] = jobs.map((job) => ({ kind: 'job', job }));
-  const addRow = (lower: number, upper: number, label: RowLabel) => (rowLower.push(lower), rowUpper.push(upper), rowLabels.push(label), rowLower.length - 1);
+  const addRow = (lower: number, upper: number, label: RowLabel) => {
+    rowLower.push(lower);
+    rowUpper.push(upper);
+    rowLabels.push(label);
+    return rowLower.length - 1;
+  };
   /** Matrix entries of each column, [row, value, row, value, …]. */
   const entries: number[][] = runs.map((r) => [jobRow.get(r.jobIndex)!, 1]);
   const byHeater = new Map(equipment.map((h) => [h.id, [] as number[]]));
@@ -153,8 +168,11 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const demand = new Float64Array(T);
       for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) demand[t] += runs[col].option.thermalKw;
       const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS) row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t), { kind: 'stacking', heaterId: heater.id, slot: t });
-      for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], runs[col].option.thermalKw);
+      for (let t = 0; t < T; t++)
+        if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS)
+          row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t), { kind: 'stacking', heaterId: heater.id, slot: t });
+      for (const col of cols)
+        for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], runs[col].option.thermalKw);
     } else {
       // One run at a time; a run holds the heater for its min off time after it ends.
       const off = rules.offSlots.get(heater.id)!;
@@ -206,7 +224,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const M = Math.max(1, Math.ceil(gap / (shortest + off)));
       const row = new Int32Array(T).fill(-1);
       for (let t = 0; t < T; t++) if (tail[t] && occupied[t]) row[t] = addRow(-Infinity, M, { kind: 'changeover', heaterId, slot: t });
-      for (const col of from) for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
+      for (const col of from)
+        for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
       for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], M);
     }
   }
@@ -219,7 +238,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     if (!jobRow.has(e.from) || !jobRow.has(e.to)) continue;
     const row = addRow(e.lagSlots, Infinity, { kind: 'precedence', from: e.from, to: e.to });
     for (const col of colsOfJob.get(e.to)!) entries[col].push(row, pointOf(e.toPoint, runs[col].start, runs[col].option.durationSlots));
-    for (const col of colsOfJob.get(e.from)!) entries[col].push(row, -pointOf(e.fromPoint, runs[col].start, runs[col].option.durationSlots));
+    for (const col of colsOfJob.get(e.from)!)
+      entries[col].push(row, -pointOf(e.fromPoint, runs[col].start, runs[col].option.durationSlots));
     precedenceRows.push({ row, to: e.to, from: e.from, bigM: 2 * T + Math.abs(e.lagSlots) });
   }
 
@@ -237,7 +257,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     demandBounds.set(category, carriesLimit ? [Math.max(floor, fixedPeak), limit ?? Infinity] : [floor, floor]);
     demandColumns.set(category, -1);
   }
-  const viaDemand = (t: number) => demandColumns.has(slots[t].category) && demandBounds.get(slots[t].category)![1] !== demandBounds.get(slots[t].category)![0];
+  const viaDemand = (t: number) =>
+    demandColumns.has(slots[t].category) && demandBounds.get(slots[t].category)![1] !== demandBounds.get(slots[t].category)![0];
   const electric = new Uint8Array(T);
   for (const r of runs) if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) electric[t] = 1;
   const peakRow = new Int32Array(T).fill(-1);
@@ -247,7 +268,8 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
     else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t], { kind: 'peak', slot: t });
   }
   runs.forEach((r, col) => {
-    if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], electricKwAt(r.option, t));
+    if (r.option.electricKw > 0)
+      for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], electricKwAt(r.option, t));
   });
 
   // Column costs and the extra columns.
@@ -257,7 +279,11 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const upper: number[] = runs.map(() => 1);
   const integer: number[] = runs.map(() => 1);
   const addColumn = (c: number, lo: number, hi: number, column: number[]) => {
-    cost.push(c), lower.push(lo), upper.push(hi), integer.push(0), entries.push(column);
+    cost.push(c);
+    lower.push(lo);
+    upper.push(hi);
+    integer.push(0);
+    entries.push(column);
     return entries.length - 1;
   };
   for (const category of demandColumns.keys()) {
@@ -280,7 +306,10 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
       const cols = byHeater.get(heater.id)!;
       if (!cols.length || rules.stacking.get(heater.id) != null) continue;
       const held = fixed.placedOn(heater.id);
-      const first = Math.min(cols.reduce((m, c) => Math.min(m, runs[c].start), Infinity), held.reduce((m, r) => Math.min(m, r.start), Infinity));
+      const first = Math.min(
+        cols.reduce((m, c) => Math.min(m, runs[c].start), Infinity),
+        held.reduce((m, r) => Math.min(m, r.start), Infinity),
+      );
       const heldSlots = held.reduce((s, r) => s + r.option.durationSlots, 0);
       const row = addRow(-Infinity, -(first + heldSlots), { kind: 'objective' });
       for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
@@ -320,7 +349,10 @@ export function assembleMilp(problem: PlanningProblem, context: ModelContext, ru
   const indices = new Int32Array(nonzeros);
   const values = new Float64Array(nonzeros);
   entries.forEach((e, col) => {
-    for (let k = 0; k < e.length; k += 2) (indices[starts[col] + k / 2] = e[k]), (values[starts[col] + k / 2] = e[k + 1]);
+    for (let k = 0; k < e.length; k += 2) {
+      indices[starts[col] + k / 2] = e[k];
+      values[starts[col] + k / 2] = e[k + 1];
+    }
   });
   return {
     numCols,
@@ -359,7 +391,12 @@ export function runObjective(problem: PlanningProblem, run: Run, slotHours: numb
 }
 
 /** Thins the placements to about `budget` runs when there are more; returns what was kept and a bound of the whole problem. */
-function restrictToBudget(problem: PlanningProblem, placements: JobPlacements[], budget: number, keep: Assignment[]): ModelContext['restricted'] {
+function restrictToBudget(
+  problem: PlanningProblem,
+  placements: JobPlacements[],
+  budget: number,
+  keep: Assignment[],
+): ModelContext['restricted'] {
   const total = placements.reduce((sum, jp) => sum + jp.placements.reduce((n, p) => n + p.starts.length, 0), 0);
   if (total <= budget) return null;
   const slotHours = problem.grid.slotMinutes / 60;
@@ -373,20 +410,29 @@ function restrictToBudget(problem: PlanningProblem, placements: JobPlacements[],
   placements.forEach((jp, jobIndex) => {
     if (!jp.placements.length) return;
     // Cheapest run of each heater (a valid bound term), and an estimate to rank heaters by.
-    const cheapest = jp.placements.map(({ option, starts }) => Math.min(...starts.map((start) => runObjective(problem, { jobIndex, option, start }, slotHours, energyRates))));
+    const cheapest = jp.placements.map(({ option, starts }) =>
+      Math.min(...starts.map((start) => runObjective(problem, { jobIndex, option, start }, slotHours, energyRates))),
+    );
     bound += Math.min(...cheapest);
-    const rank = jp.placements.map((p, i) => ({ p, estimate: cheapest[i] + p.option.electricKw * maxDemandRate })).sort((a, b) => a.estimate - b.estimate);
+    const rank = jp.placements
+      .map((p, i) => ({ p, estimate: cheapest[i] + p.option.electricKw * maxDemandRate }))
+      .sort((a, b) => a.estimate - b.estimate);
     const medianStarts = [...jp.placements.map((p) => p.starts.length)].sort((a, b) => a - b)[jp.placements.length >> 1];
     const heaters = Math.min(rank.length, Math.max(12, Math.floor(perJob / Math.max(1, medianStarts))));
     // The best half, then others spread over the rest by job, so every heater stays in use.
     const best = rank.slice(0, Math.ceil(heaters / 2));
     const rest = rank.slice(best.length);
-    const spread = Array.from({ length: heaters - best.length }, (_, k) => rest[(jobIndex + Math.floor((k * rest.length) / (heaters - best.length))) % rest.length]);
+    const spread = Array.from(
+      { length: heaters - best.length },
+      (_, k) => rest[(jobIndex + Math.floor((k * rest.length) / (heaters - best.length))) % rest.length],
+    );
     const room = Math.max(1, Math.floor(perJob / heaters));
     jp.placements = [...best, ...spread].map(({ p }) => ({ option: p.option, starts: thin(p.starts, room) }));
     const must = mustKeep.get(jp.job.id);
     if (must) {
-      const original = rank.find(({ p }) => p.option.equipmentId === must.equipmentId && p.option.durationSlots === must.endSlot - must.startSlot)!.p;
+      const original = rank.find(
+        ({ p }) => p.option.equipmentId === must.equipmentId && p.option.durationSlots === must.endSlot - must.startSlot,
+      )!.p;
       const at = jp.placements.find((p) => p.option === original.option);
       if (!at) jp.placements.push({ option: original.option, starts: [must.startSlot] });
       else if (!at.starts.includes(must.startSlot)) at.starts = [...at.starts, must.startSlot].sort((a, b) => a - b);
@@ -414,7 +460,11 @@ function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
   const worstRun = new Float64Array(problem.schedule.jobs.length);
   const worstKw = new Float64Array(problem.schedule.jobs.length);
   for (const r of runs) {
-    worstRun[r.jobIndex] = Math.max(worstRun[r.jobIndex], runObjective(problem, r, slotHours, energyRates), r.option.durationSlots * slotHours);
+    worstRun[r.jobIndex] = Math.max(
+      worstRun[r.jobIndex],
+      runObjective(problem, r, slotHours, energyRates),
+      r.option.durationSlots * slotHours,
+    );
     worstKw[r.jobIndex] = Math.max(worstKw[r.jobIndex], r.option.electricKw);
   }
   const peak = Math.min(settings.peakLimitKw ?? Infinity, settings.baseLoadKw + worstKw.reduce((a, b) => a + b, 0));
@@ -439,7 +489,8 @@ function fifoColumns(problem: PlanningProblem, milp: Milp, assignments: Assignme
 }
 
 /** Identifies a run across models of one problem: job, heater, start and length (modulating jobs have several). */
-export const runKey = (jobIndex: number, equipmentId: string, start: number, durationSlots: number) => `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
+export const runKey = (jobIndex: number, equipmentId: string, start: number, durationSlots: number) =>
+  `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
 
 /** Run columns grouped by problem job index. */
 export function columnsByJob(milp: Milp, jobCount: number): number[][] {

@@ -42,7 +42,11 @@ export interface WorkBudget {
  * sooner; larger ones may reach the time limit first (the plan then says so).
  */
 export function workBudgetFor(seconds: number): WorkBudget {
-  return { wholeMilpNodes: Math.max(1, Math.round(seconds / 10)), neighbourhoods: Math.max(3, Math.round(seconds / 8)), neighbourhoodNodes: 50 };
+  return {
+    wholeMilpNodes: Math.max(1, Math.round(seconds / 10)),
+    neighbourhoods: Math.max(3, Math.round(seconds / 8)),
+    neighbourhoodNodes: 50,
+  };
 }
 
 export interface SolveProgress {
@@ -98,7 +102,12 @@ type Model = ReturnType<Highs['createModel']>;
  * large-neighbourhood search until the time limit. Throws E003 when no plan exists and E002 when
  * none was found in time.
  */
-export async function solvePlan(problem: PlanningProblem, options: SolveOptions, onProgress?: (p: SolveProgress) => void): Promise<OptimizedSchedule> {
+// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
+export async function solvePlan(
+  problem: PlanningProblem,
+  options: SolveOptions,
+  onProgress?: (p: SolveProgress) => void,
+): Promise<OptimizedSchedule> {
   const started = performance.now();
   const deadline = started + options.timeLimitSeconds * 1000;
   const { settings } = problem;
@@ -107,11 +116,13 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   const constructUntil = started + options.timeLimitSeconds * 1000 * CONSTRUCTIVE_SHARE;
   const budget = options.workBudget ?? (settings.deterministic ? workBudgetFor(options.timeLimitSeconds) : undefined);
   // With a work budget nothing may depend on the clock: the constructive plans run to the end, unless the time limit comes first.
-  let best: ColumnPlan | null = options.constructiveStart === false ? null : constructPlan(problem, context, milp, { until: budget ? deadline : constructUntil });
+  let best: ColumnPlan | null =
+    options.constructiveStart === false ? null : constructPlan(problem, context, milp, { until: budget ? deadline : constructUntil });
   /** Set when the clock, not the work budget, ended a phase: the plan may then differ between runs. */
   let stoppedByClock = budget !== undefined && performance.now() >= deadline;
   const notes: string[] = [];
-  if (options.resumeFrom && budget) notes.push('deterministic: an earlier attempt\'s plan is not resumed from, so that the plan depends on the input only');
+  if (options.resumeFrom && budget)
+    notes.push("deterministic: an earlier attempt's plan is not resumed from, so that the plan depends on the input only");
   else if (options.resumeFrom) {
     const resumed = decodePlan(problem, context, milp, options.resumeFrom);
     if (!resumed) notes.push('the plan an earlier attempt heartbeated does not fit this problem; started afresh');
@@ -130,7 +141,8 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     const chosen = best.chosen.map((col) => (col < 0 ? -1 : column.get(key(wide.runs[col]))!));
     best = { chosen, objective: planObjective(problem, context, milp, chosen) };
   }
-  if (!milp.jobs.length) return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, null, 'no_jobs', undefined);
+  if (!milp.jobs.length)
+    return toSchedule(problem, context, milp, { chosen: new Array(jobCount).fill(-1), objective: 0 }, null, 'no_jobs', undefined);
   // Leaving jobs out is only an option when no complete plan is known yet.
   const allowSkip = !best || !isComplete(milp, best);
   if (!allowSkip) for (const col of milp.skipColumns.values()) milp.colUpper[col] = 0;
@@ -145,12 +157,15 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
     lastReport = now;
     onProgress({ elapsedMs: Math.round(now - started), ...p });
   };
-  const improved = (plan: ColumnPlan | null, p: Omit<SolveProgress, 'elapsedMs' | 'plan'>) => report({ ...p, plan: plan ? encodePlan(problem, milp, plan) : undefined }, true);
+  const improved = (plan: ColumnPlan | null, p: Omit<SolveProgress, 'elapsedMs' | 'plan'>) =>
+    report({ ...p, plan: plan ? encodePlan(problem, milp, plan) : undefined }, true);
   improved(best, { incumbent: best?.objective });
 
   // Phase 1: the whole MILP, from the constructive plan.
   const fullSeconds =
-    milp.numCols <= (options.wholeMilpMaxColumns ?? WHOLE_MILP_MAX_COLUMNS) || options.timeLimitSeconds <= 5 ? options.timeLimitSeconds : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
+    milp.numCols <= (options.wholeMilpMaxColumns ?? WHOLE_MILP_MAX_COLUMNS) || options.timeLimitSeconds <= 5
+      ? options.timeLimitSeconds
+      : Math.max(5, options.timeLimitSeconds * LARGE_MODEL_MILP_SHARE);
   let proved = false;
   if (context.restricted && best) {
     // Too large for one model: its bound would not bind the whole problem anyway. Neighbourhoods only.
@@ -162,7 +177,16 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   } else {
     // A work budget ends this phase by its nodes; the time limit only as a safety stop.
     const seconds = Math.min(budget ? Infinity : fullSeconds, (deadline - performance.now()) / 1000);
-    const whole = runWholeMilp(highs, problem, context, milp, best, { seconds, mipGap: options.mipGap, seed: options.randomSeed ?? 0, nodes: budget?.wholeMilpNodes }, improved, report);
+    const whole = runWholeMilp(
+      highs,
+      problem,
+      context,
+      milp,
+      best,
+      { seconds, mipGap: options.mipGap, seed: options.randomSeed ?? 0, nodes: budget?.wholeMilpNodes },
+      improved,
+      report,
+    );
     stoppedByClock ||= whole.status === modelStatus.timeLimit;
     if (whole.aborted) {
       // The runtime aborted (out of WebAssembly memory, or an internal error): carry on with small
@@ -183,10 +207,16 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
       proved = whole.status === modelStatus.optimal;
       if (!best) {
         if (whole.status === modelStatus.timeLimit || whole.status === modelStatus.interrupted) {
-          throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`);
+          throw new DomainError(
+            ErrorCode.SOLVER_TIMEOUT,
+            `No plan found within solverTimeLimitSeconds=${options.timeLimitSeconds}; raise the limit or split the schedule`,
+          );
         }
         if (whole.status === modelStatus.solutionLimit) {
-          throw new DomainError(ErrorCode.SOLVER_TIMEOUT, `No plan found within the deterministic work budget (${budget?.wholeMilpNodes} nodes for solverTimeLimitSeconds=${options.timeLimitSeconds}); raise the limit or split the schedule`);
+          throw new DomainError(
+            ErrorCode.SOLVER_TIMEOUT,
+            `No plan found within the deterministic work budget (${budget?.wholeMilpNodes} nodes for solverTimeLimitSeconds=${options.timeLimitSeconds}); raise the limit or split the schedule`,
+          );
         }
         throw new Error(`HiGHS ended with model status ${whole.status} and no solution`);
       }
@@ -196,8 +226,15 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
   // Phase 2: large-neighbourhood search, unless the MILP already proved its plan optimal.
   if (!proved) {
     try {
-      const search = improveByNeighbourhoods(highs, problem, context, milp, best, { deadline, seed: options.randomSeed ?? 0, budget }, (plan) =>
-        improved(plan, { incumbent: plan.objective, bound, gap: bound === undefined ? undefined : relativeGap(plan.objective, bound) }),
+      const search = improveByNeighbourhoods(
+        highs,
+        problem,
+        context,
+        milp,
+        best,
+        { deadline, seed: options.randomSeed ?? 0, budget },
+        (plan) =>
+          improved(plan, { incumbent: plan.objective, bound, gap: bound === undefined ? undefined : relativeGap(plan.objective, bound) }),
       );
       best = search.plan;
       stoppedByClock ||= search.stoppedByClock;
@@ -221,7 +258,8 @@ export async function solvePlan(problem: PlanningProblem, options: SolveOptions,
 }
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-const describeBudget = (b: WorkBudget) => `${count(b.wholeMilpNodes, 'node')} of the whole model, ${count(b.neighbourhoods, 'neighbourhood')} of up to ${count(b.neighbourhoodNodes, 'node')}`;
+const describeBudget = (b: WorkBudget) =>
+  `${count(b.wholeMilpNodes, 'node')} of the whole model, ${count(b.neighbourhoods, 'neighbourhood')} of up to ${count(b.neighbourhoodNodes, 'node')}`;
 
 interface WholeMilpResult {
   status?: number;
@@ -272,7 +310,11 @@ function runWholeMilp(
         },
       }).modelStatus;
       const dualBound = Number(model.info.get('mip_dual_bound'));
-      return { status, plan: readPlan(highs, model, problem, context, milp, jobCount), bound: Number.isFinite(dualBound) ? dualBound : undefined };
+      return {
+        status,
+        plan: readPlan(highs, model, problem, context, milp, jobCount),
+        bound: Number.isFinite(dualBound) ? dualBound : undefined,
+      };
     });
   } catch (err) {
     if (!isWasmAbort(err)) throw err;
@@ -345,7 +387,9 @@ function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp,
       continue;
     }
     const heaterAndLength = Math.floor(code / T);
-    const col = column.get(runKey(job, problem.equipment[Math.floor(heaterAndLength / (T + 1))]?.id ?? '', code % T, heaterAndLength % (T + 1)));
+    const col = column.get(
+      runKey(job, problem.equipment[Math.floor(heaterAndLength / (T + 1))]?.id ?? '', code % T, heaterAndLength % (T + 1)),
+    );
     if (col === undefined || !state.fits(milp.runs[col])) return null;
     state.place(milp.runs[col]);
     chosen.push(col);
@@ -356,10 +400,21 @@ function decodePlan(problem: PlanningProblem, context: ModelContext, milp: Milp,
 const isComplete = (milp: Milp, plan: ColumnPlan) => milp.jobs.every((j) => plan.chosen[j] >= 0);
 
 /** all-or-nothing without a complete plan: E003 naming the jobs left out when that is proved best, else E002. */
-function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null, proved: boolean, options: SolveOptions): DomainError {
+function incompletePlan(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  plan: ColumnPlan,
+  conflict: Conflict | null,
+  proved: boolean,
+  options: SolveOptions,
+): DomainError {
   const left = unscheduledJobs(problem, context, milp, plan, conflict);
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
-  const problems = left.map((u) => ({ path: `schedule.jobs[${jobIndex.get(u.jobId)}]`, message: `job ${u.jobId} cannot be placed: ${u.reason}` }));
+  const problems = left.map((u) => ({
+    path: `schedule.jobs[${jobIndex.get(u.jobId)}]`,
+    message: `job ${u.jobId} cannot be placed: ${u.reason}`,
+  }));
   if (proved) return new DomainError(ErrorCode.INFEASIBLE_PROBLEM, 'No plan places every job', problems);
   return new DomainError(
     ErrorCode.SOLVER_TIMEOUT,
@@ -372,7 +427,13 @@ function incompletePlan(problem: PlanningProblem, context: ModelContext, milp: M
  * The jobs a plan leaves out, each with why: no heater at all, or which rules block every run it
  * has, and the jobs and rules of HiGHS's conflict it belongs to.
  */
-function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null): UnscheduledJob[] {
+function unscheduledJobs(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  plan: ColumnPlan,
+  conflict: Conflict | null,
+): UnscheduledJob[] {
   const state = new PlanState(problem, context.rules);
   for (const j of milp.jobs) if (plan.chosen[j] >= 0) state.place(milp.runs[plan.chosen[j]]);
   for (const j of milp.jobs) if (plan.chosen[j] < 0) state.skip(j);
@@ -380,7 +441,10 @@ function unscheduledJobs(problem: PlanningProblem, context: ModelContext, milp: 
   const left = milp.jobs
     .filter((j) => plan.chosen[j] < 0)
     .map((j) => {
-      const reason = blockedReason(state, byJob[j].map((col) => milp.runs[col]));
+      const reason = blockedReason(
+        state,
+        byJob[j].map((col) => milp.runs[col]),
+      );
       return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${reason}; ${conflict.text}` : reason };
     });
   return [...context.unplaceable, ...left];
@@ -529,7 +593,14 @@ function shuffle(items: number[], int: (lo: number, hi: number) => number) {
 }
 
 /** HiGHS's current primal solution as a plan, if it has one. */
-function readPlan(highs: Highs, model: Model, problem: PlanningProblem, context: ModelContext, milp: Milp, jobCount: number): ColumnPlan | null {
+function readPlan(
+  highs: Highs,
+  model: Model,
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  jobCount: number,
+): ColumnPlan | null {
   if (Number(model.info.get('primal_solution_status')) !== highs.constants.solutionStatus.feasible) return null;
   const chosen = chosenFromVector(milp, jobCount, model.getSolution().colValue);
   return { chosen, objective: planObjective(problem, context, milp, chosen) };
@@ -545,7 +616,14 @@ function createModel(highs: Highs, milp: Milp): Model {
     rowLower: milp.rowLower,
     rowUpper: milp.rowUpper,
     integrality: milp.integrality,
-    matrix: { format: 'csc', numRows: milp.numRows, numCols: milp.numCols, starts: milp.starts, indices: milp.indices, values: milp.values },
+    matrix: {
+      format: 'csc',
+      numRows: milp.numRows,
+      numCols: milp.numCols,
+      starts: milp.starts,
+      indices: milp.indices,
+      values: milp.values,
+    },
   });
 }
 
@@ -557,7 +635,16 @@ function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
 
 const relativeGap = (objective: number, bound: number) => Math.max(0, objective - bound) / Math.max(Math.abs(objective), 1e-9);
 
-function toSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, plan: ColumnPlan, conflict: Conflict | null, status: SolverStatus, bound: number | undefined, notes: string[] = []): OptimizedSchedule {
+function toSchedule(
+  problem: PlanningProblem,
+  context: ModelContext,
+  milp: Milp,
+  plan: ColumnPlan,
+  conflict: Conflict | null,
+  status: SolverStatus,
+  bound: number | undefined,
+  notes: string[] = [],
+): OptimizedSchedule {
   const energyRates = problem.slots.map((s) => s.energyRate);
   const assignments = plan.chosen
     .filter((col) => col >= 0)

@@ -14,7 +14,12 @@ import { renderTextReport } from './text.ts';
 export function reportActivities(db: Db) {
   return {
     /** Agent 6: the report document (JSON) and its text summary, stored as artefacts of the run. */
-    async buildReport({ runId, optimize, cost, ...refs }: { runId: string; optimize: StepRef; cost: StepRef } & ProblemRefs): Promise<StepRef> {
+    async buildReport({
+      runId,
+      optimize,
+      cost,
+      ...refs
+    }: { runId: string; optimize: StepRef; cost: StepRef } & ProblemRefs): Promise<StepRef> {
       return withDomainFailures(async () => {
         const done = await findStep(db, runId, 'report');
         if (done) return done;
@@ -25,17 +30,34 @@ export function reportActivities(db: Db) {
         const tenantId = problem.schedule.tenant;
         return recordStep(db, { runId, tenantId, step: 'report', parents: [cost.hash], output: doc }, async (tx) => {
           await storeArtefact(tx, { runId, tenantId, kind: 'report.json', contentType: 'application/json', content: canonicalJson(doc) });
-          await storeArtefact(tx, { runId, tenantId, kind: 'report.txt', contentType: 'text/plain; charset=utf-8', content: renderTextReport(doc) });
+          await storeArtefact(tx, {
+            runId,
+            tenantId,
+            kind: 'report.txt',
+            contentType: 'text/plain; charset=utf-8',
+            content: renderTextReport(doc),
+          });
         });
       });
     },
   };
 }
 
-export async function storeArtefact(tx: Tx, a: { runId: string; tenantId: string; kind: string; contentType: string; content: string | Buffer }): Promise<void> {
+export async function storeArtefact(
+  tx: Tx,
+  a: { runId: string; tenantId: string; kind: string; contentType: string; content: string | Buffer },
+): Promise<void> {
   const content = typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content;
   await tx
     .insert(artefacts)
-    .values({ runId: a.runId, tenantId: a.tenantId, kind: a.kind, contentType: a.contentType, content, sha256: sha256Hex(content), sizeBytes: content.length })
+    .values({
+      runId: a.runId,
+      tenantId: a.tenantId,
+      kind: a.kind,
+      contentType: a.contentType,
+      content,
+      sha256: sha256Hex(content),
+      sizeBytes: content.length,
+    })
     .onConflictDoNothing();
 }

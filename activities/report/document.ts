@@ -41,7 +41,12 @@ export interface ReportDocument {
   costHash: string;
 }
 
-export function buildReportDocument(problem: PlanningProblem, plan: OptimizedSchedule, cost: CostAnalysis, costHash: string): ReportDocument {
+export function buildReportDocument(
+  problem: PlanningProblem,
+  plan: OptimizedSchedule,
+  cost: CostAnalysis,
+  costHash: string,
+): ReportDocument {
   const { schedule, grid, slots } = problem;
   const jobs = new Map(schedule.jobs.map((j) => [j.id, j]));
   const heaters = new Map(problem.equipment.map((e) => [e.id, e]));
@@ -96,10 +101,14 @@ function highlights(cost: CostAnalysis): string[] {
     `Peak electric demand ${cost.optimized.peakKw.toFixed(1)} kW (baseline ${cost.baseline.peakKw.toFixed(1)} kW); demand charges ${money(cost.optimized.demandCharge)} (baseline ${money(cost.baseline.demandCharge)}).`,
   ];
   if (cost.optimized.electricKwh > 0) {
-    out.push(`${offPeakShare(cost.optimized).toFixed(0)} % of heating electricity falls in off-peak periods (baseline ${offPeakShare(cost.baseline).toFixed(0)} %).`);
+    out.push(
+      `${offPeakShare(cost.optimized).toFixed(0)} % of heating electricity falls in off-peak periods (baseline ${offPeakShare(cost.baseline).toFixed(0)} %).`,
+    );
   }
   if (cost.excludedFromBoth.length) {
-    out.push(`${cost.excludedFromBoth.length} job(s) could not be placed (${cost.excludedFromBoth.join(', ')}); both plans are priced without them.`);
+    out.push(
+      `${cost.excludedFromBoth.length} job(s) could not be placed (${cost.excludedFromBoth.join(', ')}); both plans are priced without them.`,
+    );
   }
   if (cost.baselineUnscheduled.length) out.push(`The baseline could not place ${cost.baselineUnscheduled.length} job(s) at all.`);
   return out;

@@ -6,12 +6,28 @@ const n = (x: number, digits = 1) => x.toFixed(digits);
 
 /** The plain-text summary: printed by the CLI and sent as the e-mail body. */
 export function renderTextReport(doc: ReportDocument): string {
-  const plan = new Table({ head: ['Job', 'Product', 'Prio', 'Heater', 'Start', 'End', 'Thermal kW', 'Electric kW', 'Fuel kW', 'Period', `Cost ${doc.currency}`], style: PLAIN });
+  const plan = new Table({
+    head: ['Job', 'Product', 'Prio', 'Heater', 'Start', 'End', 'Thermal kW', 'Electric kW', 'Fuel kW', 'Period', `Cost ${doc.currency}`],
+    style: PLAIN,
+  });
   for (const r of doc.rows) {
-    plan.push([r.jobId, r.product, r.priority, r.equipmentId, r.start, r.end, n(r.thermalKw), n(r.electricKw), n(r.fuelKw), r.period, n(r.energyCost, 2)]);
+    plan.push([
+      r.jobId,
+      r.product,
+      r.priority,
+      r.equipmentId,
+      r.start,
+      r.end,
+      n(r.thermalKw),
+      n(r.electricKw),
+      n(r.fuelKw),
+      r.period,
+      n(r.energyCost, 2),
+    ]);
   }
   const costs = new Table({ head: ['', 'Optimised', 'FIFO baseline'], style: PLAIN });
-  const line = (label: string, pick: (c: ReportDocument['optimized']) => number, digits = 2) => costs.push([label, n(pick(doc.optimized), digits), n(pick(doc.baseline), digits)]);
+  const line = (label: string, pick: (c: ReportDocument['optimized']) => number, digits = 2) =>
+    costs.push([label, n(pick(doc.optimized), digits), n(pick(doc.baseline), digits)]);
   line('Heating electricity', (c) => c.electricCost);
   line('Fuel', (c) => c.fuelCost);
   line('Start-ups', (c) => c.startupCost);

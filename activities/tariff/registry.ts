@@ -24,7 +24,10 @@ export async function upsertTariff(tx: Tx | Db, tenantId: string, siteId: string
   const [row] = await tx
     .insert(energyTariffs)
     .values(values)
-    .onConflictDoUpdate({ target: [energyTariffs.tenantId, energyTariffs.siteId, energyTariffs.tariffName, energyTariffs.effectiveDate], set: values })
+    .onConflictDoUpdate({
+      target: [energyTariffs.tenantId, energyTariffs.siteId, energyTariffs.tariffName, energyTariffs.effectiveDate],
+      set: values,
+    })
     .returning({ tariffId: energyTariffs.tariffId });
   await tx.delete(tariffPeriods).where(eq(tariffPeriods.tariffId, row.tariffId));
   await tx.insert(tariffPeriods).values(
@@ -57,7 +60,11 @@ export async function findTariff(db: Db, tenantId: string, siteId: string, date:
     .orderBy(desc(energyTariffs.effectiveDate))
     .limit(1);
   if (!row) return undefined;
-  const periods = await db.select().from(tariffPeriods).where(eq(tariffPeriods.tariffId, row.tariffId)).orderBy(tariffPeriods.dayType, tariffPeriods.startTime);
+  const periods = await db
+    .select()
+    .from(tariffPeriods)
+    .where(eq(tariffPeriods.tariffId, row.tariffId))
+    .orderBy(tariffPeriods.dayType, tariffPeriods.startTime);
   return TariffSchema.parse({
     name: row.tariffName,
     utilityProvider: row.utilityProvider ?? undefined,

@@ -5,7 +5,15 @@ import { fifoBaseline } from '../../domain/baseline.ts';
 import { HAND_TARIFF, handJob, handRequest, problemFromRequest } from '../support/problem.ts';
 
 const E1 = { id: 'E1', name: 'Electric 1', type: 'electric', capacityKw: 100, efficiency: 1, startupEnergyKwh: 2 } as const;
-const G1 = { id: 'G1', name: 'Gas boiler', type: 'gas_boiler', capacityKw: 50, efficiency: 0.8, fuelRatePerKwh: 0.09, startupEnergyKwh: 5 } as const;
+const G1 = {
+  id: 'G1',
+  name: 'Gas boiler',
+  type: 'gas_boiler',
+  capacityKw: 50,
+  efficiency: 0.8,
+  fuelRatePerKwh: 0.09,
+  startupEnergyKwh: 5,
+} as const;
 
 /** The hand day: 10 kW base load, a 310/month (10/day in March) and a 5/day fixed charge. */
 function handProblem(jobs = [handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')]) {
@@ -49,14 +57,21 @@ describe('FIFO baseline', () => {
     ]);
     const { assignments, unscheduled } = fifoBaseline(problem);
     expect(assignments.map((a) => a.jobId)).toEqual(['A']);
-    expect(unscheduled).toEqual([{ jobId: 'B', reason: "G1: not in the job's allowedEquipment; every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)" }]);
+    expect(unscheduled).toEqual([
+      {
+        jobId: 'B',
+        reason: "G1: not in the job's allowedEquipment; every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs)",
+      },
+    ]);
   });
 });
 
 describe('cost arithmetic', () => {
   it('prices a plan by tariff period, fuel, start-ups, base load, demand and fixed charges', () => {
     const problem = handProblem();
-    const optimised = fifoBaseline(problem).assignments.map((a) => (a.jobId === 'J2' ? { ...a, equipmentId: 'G1', startSlot: 15, endSlot: 17, electricKw: 0, fuelKw: 62.5 } : a));
+    const optimised = fifoBaseline(problem).assignments.map((a) =>
+      a.jobId === 'J2' ? { ...a, equipmentId: 'G1', startSlot: 15, endSlot: 17, electricKw: 0, fuelKw: 62.5 } : a,
+    );
     const cost = pricePlan(problem, optimised);
     expect(cost.energyByCategory).toEqual([
       { category: 'off-peak', kwh: 200, cost: 20 }, // J1 on E1 06:00-08:00 at 0.10
@@ -85,7 +100,9 @@ describe('cost arithmetic', () => {
 
   it('prices the optimised plan against the FIFO baseline with the same arithmetic', () => {
     const problem = handProblem();
-    const optimised = fifoBaseline(problem).assignments.map((a) => (a.jobId === 'J2' ? { ...a, equipmentId: 'G1', startSlot: 14, endSlot: 16, electricKw: 0, fuelKw: 62.5 } : a));
+    const optimised = fifoBaseline(problem).assignments.map((a) =>
+      a.jobId === 'J2' ? { ...a, equipmentId: 'G1', startSlot: 14, endSlot: 16, electricKw: 0, fuelKw: 62.5 } : a,
+    );
     const analysis = analyseCosts(problem, { assignments: optimised });
     // Baseline: J2 on E1 at 14:00, 100 kWh x 0.20 = 20 and a start at 2 kWh x 0.20.
     expect(analysis.baseline.total).toBeCloseTo(20 + 20 + 0.2 + 0.4 + 56 + 50 + 15, 9); // 161.60

@@ -3,7 +3,9 @@ import { canonicalJson, chainHash, sha256Hex, verifyChain, type StoredStep } fro
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"x":null,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: null }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[2,{"x":null,"z":1}]},"b":1}',
+    );
   });
 
   it('formats numbers the same way whatever arithmetic produced them', () => {

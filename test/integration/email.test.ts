@@ -19,7 +19,8 @@ describe('e-mail delivery', () => {
   });
 
   const attemptsOf = async (runId: string) =>
-    (await p.db.execute<{ status: string; attempts: number }>(sql`select status, attempts from notifications where run_id = ${runId}`)).rows[0];
+    (await p.db.execute<{ status: string; attempts: number }>(sql`select status, attempts from notifications where run_id = ${runId}`))
+      .rows[0];
 
   it('an SMTP server that is down at first gets the e-mail once it is back, exactly once', async () => {
     const request = generateRequest({ seed: 3, jobs: 5, heaters: 2, timeLimitSeconds: 5 });

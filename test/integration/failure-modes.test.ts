@@ -54,7 +54,9 @@ describe('failure modes a plant meets', () => {
     const runId = await p.submit(request);
     const beat = await waitFor('a heartbeat with a plan', async () => {
       const pending = await solving(p, runId);
-      const details = pending.heartbeatDetails?.payloads?.length ? defaultPayloadConverter.fromPayload<OptimizeHeartbeat>(pending.heartbeatDetails.payloads[0] as never) : undefined;
+      const details = pending.heartbeatDetails?.payloads?.length
+        ? defaultPayloadConverter.fromPayload<OptimizeHeartbeat>(pending.heartbeatDetails.payloads[0] as never)
+        : undefined;
       return details?.plan ? details : undefined;
     });
     expect(beat.plan).toHaveLength(HARD_JOBS);
@@ -69,7 +71,9 @@ describe('failure modes a plant meets', () => {
       .where(and(eq(optimizedAssignments.runId, runId), eq(optimizedAssignments.plan, 'optimized')));
     expect(n).toBe(HARD_JOBS);
     const history = await p.client.workflow.getHandle(runId).fetchHistory();
-    const optimizeStarts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1);
+    const optimizeStarts = history.events!.filter(
+      (e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1,
+    );
     expect(optimizeStarts.length).toBeGreaterThanOrEqual(1);
     // The second attempt started from the first one's last heartbeated plan, not from scratch.
     const plan = JSON.parse((await loadChain(p.db, runId)).find((s) => s.step === 'optimize')!.outputJson) as OptimizedSchedule;

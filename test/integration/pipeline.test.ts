@@ -32,7 +32,14 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
 
   it('goes from intake to report and closes the run as SUCCESS with its figures', async () => {
     const run = await runRow(p, runId);
-    expect(run).toMatchObject({ status: 'SUCCESS', tenantId: 'acme-metals', siteId: 'plant-1', jobsCount: 14, assignmentsCount: 14, solverType: 'highs' });
+    expect(run).toMatchObject({
+      status: 'SUCCESS',
+      tenantId: 'acme-metals',
+      siteId: 'plant-1',
+      jobsCount: 14,
+      assignmentsCount: 14,
+      solverType: 'highs',
+    });
     expect(run.optimizedCost!).toBeLessThan(run.baselineCost!);
     expect(run.savings!).toBeCloseTo(run.baselineCost! - run.optimizedCost!, 3);
     expect(run.peakKw!).toBeLessThanOrEqual(700);
@@ -101,7 +108,10 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
   it('detects a step output edited after the fact', async () => {
     const tampered = await p.submit(example);
     await p.client.workflow.getHandle(tampered).result();
-    const [cost] = await p.db.select().from(runSteps).where(and(eq(runSteps.runId, tampered), eq(runSteps.step, 'cost')));
+    const [cost] = await p.db
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, tampered), eq(runSteps.step, 'cost')));
     await p.db
       .update(runSteps)
       .set({ outputJson: cost.outputJson.replace(/"total":(\d+)/, (_m, d) => `"total":${Number(d) - 100}`) })
@@ -137,7 +147,9 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     const history = await p.client.workflow.getHandle(badRun).fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'intake');
     expect(scheduled).toHaveLength(1);
-    const started = history.events!.filter((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled[0].eventId));
+    const started = history.events!.filter(
+      (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled[0].eventId),
+    );
     expect(started.map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
   });
 
@@ -167,14 +179,21 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     await p.client.workflow.getHandle(id).result();
     const jobId = partial.schedule.jobs[2].id;
     expect(await runRow(p, id)).toMatchObject({ status: 'SUCCESS', jobsCount: 14, assignmentsCount: 13 });
-    const plan = JSON.parse((await loadChain(p.db, id)).find((s) => s.step === 'optimize')!.outputJson) as { unscheduled: { jobId: string; reason: string }[] };
-    expect(plan.unscheduled).toEqual([{ jobId, reason: expect.stringContaining('HTR-001: no free 120-min window between earliestStart and deadline') }]);
+    const plan = JSON.parse((await loadChain(p.db, id)).find((s) => s.step === 'optimize')!.outputJson) as {
+      unscheduled: { jobId: string; reason: string }[];
+    };
+    expect(plan.unscheduled).toEqual([
+      { jobId, reason: expect.stringContaining('HTR-001: no free 120-min window between earliestStart and deadline') },
+    ]);
     const files = await p.db.select().from(artefacts).where(eq(artefacts.runId, id));
     const text = files.find((f) => f.kind === 'report.txt')!.content.toString();
     expect(text).toContain(`Not scheduled:\n- ${jobId}: `);
     expect(text).toContain(`1 job(s) could not be placed (${jobId}); both plans are priced without them.`);
     // Like for like: the baseline also leaves that job out.
-    const baseline = await p.db.select().from(optimizedAssignments).where(and(eq(optimizedAssignments.runId, id), eq(optimizedAssignments.plan, 'baseline')));
+    const baseline = await p.db
+      .select()
+      .from(optimizedAssignments)
+      .where(and(eq(optimizedAssignments.runId, id), eq(optimizedAssignments.plan, 'baseline')));
     expect(baseline).toHaveLength(13);
   });
 
@@ -210,7 +229,11 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
       const health = await fetch(`${base}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
-      const posted = await fetch(`${base}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(example) });
+      const posted = await fetch(`${base}/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(example),
+      });
       expect(posted.status).toBe(202);
       const { runId: apiRun } = (await posted.json()) as { runId: string };
       await p.client.workflow.getHandle(apiRun).result();

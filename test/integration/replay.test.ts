@@ -4,6 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OptimizationRunInput } from '../../workflows/optimization-run.ts';
+import { readEnv } from '../../infra/config.ts';
 import { WORKFLOWS_PATH } from '../../workers/common.ts';
 import { startTestPipeline, type TestPipeline } from '../support/pipeline.ts';
 
@@ -27,7 +28,7 @@ describe('workflow replay', () => {
 
   it('replays the checked-in history of a recorded run', async () => {
     // Recorded with RECORD_HISTORY=1; re-record only after an intended, versioned workflow change.
-    if (process.env.RECORD_HISTORY) {
+    if (readEnv().RECORD_HISTORY) {
       const runId = await p.submit(example);
       await p.client.workflow.getHandle(runId).result();
       const history = await p.client.workflow.getHandle(runId).fetchHistory();

@@ -48,7 +48,10 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
 
   it('staggers electric jobs in on-peak hours to halve the demand charge', async () => {
     // Both must run 16:00-18:00 at 0.40 (2 x 40 = 80); together the on-peak peak is 200 kW (1000), staggered 100 kW (500).
-    const jobs = [handJob('J3', 100, '16:00', '18:00', { allowedEquipment: ['E1'] }), handJob('J4', 100, '16:00', '18:00', { allowedEquipment: ['E2'] })];
+    const jobs = [
+      handJob('J3', 100, '16:00', '18:00', { allowedEquipment: ['E1'] }),
+      handJob('J4', 100, '16:00', '18:00', { allowedEquipment: ['E2'] }),
+    ];
     const plan = await solvePlan(problemFromRequest(handRequest(jobs, [E1, E2])), options);
     const a = byJob(plan.assignments);
     expect(new Set([a.J3.startSlot, a.J4.startSlot])).toEqual(new Set([16, 17]));
@@ -58,7 +61,10 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
 
   it('keeps the site under the contractual peak limit at a higher energy cost', async () => {
     // Off-peak ends at 08:00: both jobs at 07:00 cost 2 x 10 = 20 but draw 200 kW.
-    const jobs = [handJob('J5', 100, '07:00', '10:00', { allowedEquipment: ['E1'] }), handJob('J6', 100, '07:00', '10:00', { allowedEquipment: ['E2'] })];
+    const jobs = [
+      handJob('J5', 100, '07:00', '10:00', { allowedEquipment: ['E1'] }),
+      handJob('J6', 100, '07:00', '10:00', { allowedEquipment: ['E2'] }),
+    ];
     const free = await solvePlan(problemFromRequest(handRequest(jobs, [E1, E2])), options);
     expect(free.peakKw).toBe(200);
     expect(free.solver.objective).toBeCloseTo(20, 6);
@@ -72,8 +78,13 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
 
   it('never runs a heater during its maintenance window', async () => {
     // E1 is down 06:00-08:00, so J1 costs 40 on E1 at mid-peak and 22.50 on G1; G1 also takes J2 (11.25).
-    const maintained = { ...E1, unavailability: [{ start: '2026-03-02T06:00:00Z', end: '2026-03-02T08:00:00Z', reason: 'maintenance' as const }] };
-    const problem = problemFromRequest(handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [maintained, G1]));
+    const maintained = {
+      ...E1,
+      unavailability: [{ start: '2026-03-02T06:00:00Z', end: '2026-03-02T08:00:00Z', reason: 'maintenance' as const }],
+    };
+    const problem = problemFromRequest(
+      handRequest([handJob('J1', 200, '06:00', '12:00'), handJob('J2', 100, '14:00', '18:00')], [maintained, G1]),
+    );
     const plan = await solvePlan(problem, options);
     expect(byJob(plan.assignments).J1.equipmentId).toBe('G1');
     expect(plan.solver.objective).toBeCloseTo(33.75, 6);
@@ -84,7 +95,8 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
     // 100 kWh at 02:00 (off-peak 0.10): the heat pump (COP 4) draws 25 kWh = 2.50; the boiler burns 125 kWh x gas price.
     const heatPump = { id: 'HP', name: 'Heat pump', type: 'heat_pump', capacityKw: 100, efficiency: 4 } as const;
     const boiler = (price: number) => ({ ...G1, capacityKw: 100, fuelRatePerKwh: price });
-    const solveAt = (price: number) => solvePlan(problemFromRequest(handRequest([handJob('J', 100, '02:00', '03:00')], [heatPump, boiler(price)])), options);
+    const solveAt = (price: number) =>
+      solvePlan(problemFromRequest(handRequest([handJob('J', 100, '02:00', '03:00')], [heatPump, boiler(price)])), options);
     const dearGas = await solveAt(0.03); // 3.75 on gas
     expect(dearGas.assignments[0]).toMatchObject({ equipmentId: 'HP', electricKw: 25 });
     expect(dearGas.solver.objective).toBeCloseTo(2.5, 9);
@@ -94,22 +106,39 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
   });
 
   it('places a job whose window leaves exactly one start', async () => {
-    const plan = await solvePlan(problemFromRequest(handRequest([handJob('ONE', 300, '05:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1])), options);
+    const plan = await solvePlan(
+      problemFromRequest(handRequest([handJob('ONE', 300, '05:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1])),
+      options,
+    );
     expect(plan.assignments[0]).toMatchObject({ equipmentId: 'E1', startSlot: 5, endSlot: 8 });
     expect(plan.solver.columns).toBe(3); // its one start column, its skip column and the on-peak demand column
   });
 
   it('names the job no heater can run in time (E003)', async () => {
-    const request = handRequest([handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })], [E1, G1], { allOrNothing: true });
+    const request = handRequest(
+      [handJob('OK', 100, '00:00', '23:00'), handJob('LATE', 500, '06:00', '08:00', { allowedEquipment: ['E1'] })],
+      [E1, G1],
+      { allOrNothing: true },
+    );
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
-    expect(err.problems).toEqual([{ path: 'schedule.jobs[1]', message: expect.stringContaining('job LATE fits no heater (E1: no free 300-min window') }]);
+    expect(err.problems).toEqual([
+      { path: 'schedule.jobs[1]', message: expect.stringContaining('job LATE fits no heater (E1: no free 300-min window') },
+    ]);
   });
 
   it('reports E003 when jobs compete for the same heater and window', async () => {
-    const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })], [E1], { allOrNothing: true });
+    const request = handRequest([handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })], [E1], {
+      allOrNothing: true,
+    });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
     // B has the higher priority, so A is the job left out, blocked by E1 being busy with B.
-    expect(err.problems).toEqual([{ path: 'schedule.jobs[0]', message: 'job A cannot be placed: every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)' }]);
+    expect(err.problems).toEqual([
+      {
+        path: 'schedule.jobs[0]',
+        message:
+          'job A cannot be placed: every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)',
+      },
+    ]);
   });
 
   it('reports E003 when the base load alone breaks the peak limit', async () => {
@@ -119,7 +148,11 @@ describe('time-indexed MILP on hand-computed instances (60-min slots)', () => {
   });
 
   it('drops heaters that alone would break the peak limit, and says so when none is left', async () => {
-    const request = handRequest([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['E1'] })], [E1, G1], { peakLimitKw: 120, baseLoadKw: 30, allOrNothing: true });
+    const request = handRequest([handJob('J1', 200, '06:00', '12:00', { allowedEquipment: ['E1'] })], [E1, G1], {
+      peakLimitKw: 120,
+      baseLoadKw: 30,
+      allOrNothing: true,
+    });
     const err = await expectDomainError(solvePlan(problemFromRequest(request), options), 'E003');
     expect(err.problems[0].message).toContain('E1: draws 100 kW, over the 90 kW left under peakLimitKw');
   });
@@ -185,7 +218,11 @@ describe('solver behaviour on generated plant days', () => {
     expect(milp.numCols).toBeGreaterThan(40_000);
     const start = constructPlan(problem, context, milp);
     const incumbents: number[] = [];
-    const plan = await solvePlan(problem, { timeLimitSeconds: 12, mipGap: 0, wholeMilpMaxColumns: 40_000 }, (p) => p.incumbent !== undefined && incumbents.push(p.incumbent));
+    const plan = await solvePlan(
+      problem,
+      { timeLimitSeconds: 12, mipGap: 0, wholeMilpMaxColumns: 40_000 },
+      (p) => p.incumbent !== undefined && incumbents.push(p.incumbent),
+    );
     expect(plan.assignments).toHaveLength(200);
     expect(planViolations(problem, plan.assignments)).toEqual([]);
     expect(plan.solver.objective!).toBeLessThan(start.objective);
@@ -206,8 +243,14 @@ describe('solver behaviour on generated plant days', () => {
     expect(heartbeated!.incumbent).toBeLessThan(start.objective);
 
     const progress: number[] = [];
-    const resumed = await solvePlan(problem, { timeLimitSeconds: 1, mipGap: 0, resumeFrom: heartbeated!.plan }, (p) => p.incumbent !== undefined && progress.push(p.incumbent));
-    expect(resumed.solver.notes[0]).toBe(`resumed from the plan an earlier attempt heartbeated (objective ${heartbeated!.incumbent.toFixed(2)})`);
+    const resumed = await solvePlan(
+      problem,
+      { timeLimitSeconds: 1, mipGap: 0, resumeFrom: heartbeated!.plan },
+      (p) => p.incumbent !== undefined && progress.push(p.incumbent),
+    );
+    expect(resumed.solver.notes[0]).toBe(
+      `resumed from the plan an earlier attempt heartbeated (objective ${heartbeated!.incumbent.toFixed(2)})`,
+    );
     expect(progress[0]).toBeCloseTo(heartbeated!.incumbent, 6);
     expect(resumed.solver.objective!).toBeLessThanOrEqual(heartbeated!.incumbent + 1e-6);
 
@@ -224,7 +267,11 @@ describe('solver behaviour on generated plant days', () => {
     const controller = new AbortController();
     const progress: number[] = [];
     const started = performance.now();
-    const solving = solveInThread(big, { timeLimitSeconds: 120, mipGap: 0 }, { signal: controller.signal, onProgress: (p) => progress.push(p.elapsedMs) });
+    const solving = solveInThread(
+      big,
+      { timeLimitSeconds: 120, mipGap: 0 },
+      { signal: controller.signal, onProgress: (p) => progress.push(p.elapsedMs) },
+    );
     let abortedAt = 0;
     setTimeout(() => {
       abortedAt = performance.now();
@@ -238,7 +285,7 @@ describe('solver behaviour on generated plant days', () => {
 });
 
 describe('a problem with more runs than one model takes', () => {
-  it('keeps the FIFO plan and each job\'s cheapest heaters, solves by neighbourhoods, and bounds honestly', async () => {
+  it("keeps the FIFO plan and each job's cheapest heaters, solves by neighbourhoods, and bounds honestly", async () => {
     const problem = problemFromRequest(generateRequest({ seed: 9, jobs: 400, heaters: 12, days: 2, windows: 'loose', utilisation: 0.5 }));
     const { milp, context } = buildMilp(problem);
     expect(context.restricted!.of).toBeGreaterThan(COLUMN_BUDGET);
@@ -265,7 +312,9 @@ describe('settings.deterministic', () => {
   it("ends at its work budget, not on the clock: the same plan with both cores busy, and no earlier attempt's plan resumed", async () => {
     const first = await solvePlan(problem, { timeLimitSeconds: 300, mipGap: 0, workBudget });
     expect(first.solver.status).toBe('work_limit');
-    expect(first.solver.notes).toEqual([expect.stringContaining('ended at its work budget (1 node of the whole model, 3 neighbourhoods of up to 10 nodes), not on the clock')]);
+    expect(first.solver.notes).toEqual([
+      expect.stringContaining('ended at its work budget (1 node of the whole model, 3 neighbourhoods of up to 10 nodes), not on the clock'),
+    ]);
     expect(planViolations(problem, first.assignments)).toEqual([]);
     // Every phase now takes longer; a search bounded by the clock would stop somewhere else.
     const hogs = [0, 1].map(() => new Worker('for (;;) {}', { eval: true }));
@@ -282,7 +331,11 @@ describe('settings.deterministic', () => {
   it('says so when the time limit comes before the work budget', async () => {
     const plan = await solvePlan(problem, { timeLimitSeconds: 0.2, mipGap: 0, workBudget });
     expect(plan.solver.status).toBe('time_limit');
-    expect(plan.solver.notes).toEqual([expect.stringMatching(/^deterministic: the time limit \(0.2 s\) stopped the search before its work budget .*raise solverTimeLimitSeconds$/)]);
+    expect(plan.solver.notes).toEqual([
+      expect.stringMatching(
+        /^deterministic: the time limit \(0.2 s\) stopped the search before its work budget .*raise solverTimeLimitSeconds$/,
+      ),
+    ]);
     expect(planViolations(problem, plan.assignments)).toEqual([]);
   });
 

@@ -30,7 +30,10 @@ describe('heater operating rules', () => {
     expect((await solve(handRequest(jobs, [E1]))).plan.solver.objective).toBeCloseTo(20, 9);
     const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minOffTimeMinutes: 60 }]));
     expect(plan.solver.objective).toBeCloseTo(30, 9);
-    expect([hours(at.A), hours(at.B)].sort()).toEqual([[6, 7], [8, 9]]);
+    expect([hours(at.A), hours(at.B)].sort()).toEqual([
+      [6, 7],
+      [8, 9],
+    ]);
   });
 
   it('moves a job to the gas boiler when the electric heater has used its starts for the day (20 → 21.25)', async () => {
@@ -48,7 +51,9 @@ describe('heater operating rules', () => {
     expect(at.A.equipmentId).toBe('G1');
     expect(plan.solver.objective).toBeCloseTo((50 / 0.8) * 0.09, 9);
     const alone = await solve(handRequest(jobs, [{ ...E1, minRunTimeMinutes: 120 }]));
-    expect(alone.plan.unscheduled).toEqual([{ jobId: 'A', reason: expect.stringContaining('runs 60 min, shorter than the min run time of 120 min') }]);
+    expect(alone.plan.unscheduled).toEqual([
+      { jobId: 'A', reason: expect.stringContaining('runs 60 min, shorter than the min run time of 120 min') },
+    ]);
   });
 
   it('keeps a job below the min load off that heater (30 kW on a 40 kW minimum: 3 → 3.375 on gas)', async () => {
@@ -71,7 +76,10 @@ describe('heater operating rules', () => {
   });
 
   it('lets a changeover make one sequence cheaper: A→B needs 60 min, B→A 180 min (20 → 30)', async () => {
-    const jobs = [handJob('JA', 100, '06:00', '09:00', { productFamily: 'A' }), handJob('JB', 100, '06:00', '09:00', { productFamily: 'B' })];
+    const jobs = [
+      handJob('JA', 100, '06:00', '09:00', { productFamily: 'A' }),
+      handJob('JB', 100, '06:00', '09:00', { productFamily: 'B' }),
+    ];
     const changeovers = [
       { fromFamily: 'A', toFamily: 'B', minutes: 60 },
       { fromFamily: 'B', toFamily: 'A', minutes: 180 },
@@ -84,19 +92,27 @@ describe('heater operating rules', () => {
     // Swap the matrix and the order swaps with it.
     const swapped = changeovers.map((c) => ({ ...c, fromFamily: c.toFamily, toFamily: c.fromFamily }));
     const other = await solve(handRequest(jobs, [{ ...E1, changeovers: swapped }]));
-    expect([hours(other.at.JB), hours(other.at.JA)]).toEqual([[6, 7], [8, 9]]);
+    expect([hours(other.at.JB), hours(other.at.JA)]).toEqual([
+      [6, 7],
+      [8, 9],
+    ]);
   });
 
   it('stacks jobs on a heater that allows it, up to its capacity, and names the job that does not fit', async () => {
     const oven = { id: 'OVEN', name: 'Oven', type: 'electric', capacityKw: 100, efficiency: 1, allowStacking: true } as const;
     const batch = (id: string) => handJob(id, 50, '06:00', '07:00', { durationMinutes: 60 });
     const two = await solve(handRequest([batch('A'), batch('B')], [oven]));
-    expect(two.plan.assignments.map((a) => hours(a))).toEqual([[6, 7], [6, 7]]);
+    expect(two.plan.assignments.map((a) => hours(a))).toEqual([
+      [6, 7],
+      [6, 7],
+    ]);
     const withoutStacking = await solve(handRequest([batch('A'), batch('B')], [{ ...oven, allowStacking: false }]));
     expect(withoutStacking.plan.unscheduled).toHaveLength(1);
     const three = await solve(handRequest([batch('A'), batch('B'), batch('C')], [oven]));
     expect(three.plan.assignments).toHaveLength(2);
-    expect(three.plan.unscheduled).toEqual([{ jobId: expect.any(String), reason: expect.stringContaining("OVEN's capacity (stacked jobs)") }]);
+    expect(three.plan.unscheduled).toEqual([
+      { jobId: expect.any(String), reason: expect.stringContaining("OVEN's capacity (stacked jobs)") },
+    ]);
   });
 });
 
@@ -109,24 +125,35 @@ describe('site rules', () => {
     // A night shift that started the day before covers 00:00-06:00 of this Monday.
     const night = await solve(handRequest(jobs, [E1], { staffedShifts: [{ from: '22:00', to: '06:00', weekdays: [7] }] }));
     expect(hours(night.at.A)[0]).toBeLessThan(6);
-    const weekdaysOnly = await solve(handRequest(jobs, [E1], { staffedShifts: [{ from: '22:00', to: '06:00', weekdays: [1, 2, 3, 4, 5] }] }));
+    const weekdaysOnly = await solve(
+      handRequest(jobs, [E1], { staffedShifts: [{ from: '22:00', to: '06:00', weekdays: [1, 2, 3, 4, 5] }] }),
+    );
     expect(weekdaysOnly.plan.unscheduled.map((u) => u.jobId)).toEqual(['A']);
     expect(weekdaysOnly.plan.unscheduled[0].reason).toContain('starting in a staffed shift');
   });
 
   it('keeps a locked job on its heater and start even when elsewhere is cheaper', async () => {
-    const { plan, at } = await solve(handRequest([handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })], [E1, E2]));
+    const { plan, at } = await solve(
+      handRequest([handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })], [E1, E2]),
+    );
     expect(at.A).toMatchObject({ equipmentId: 'E2', startSlot: 10 });
     expect(plan.solver.objective).toBeCloseTo(20, 9);
   });
 
   it('names a lock that cannot hold (maintenance) with all-or-nothing (E003)', async () => {
     const e2 = { ...E2, unavailability: [{ start: '2026-03-02T09:00:00Z', end: '2026-03-02T12:00:00Z', reason: 'maintenance' as const }] };
-    const request = handRequest([handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })], [E1, e2], { allOrNothing: true });
+    const request = handRequest(
+      [handJob('A', 100, '00:00', '23:00', { lock: { equipmentId: 'E2', start: '2026-03-02T10:00:00Z' } })],
+      [E1, e2],
+      { allOrNothing: true },
+    );
     const err = await solvePlan(problemFromRequest(request), options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).problems).toEqual([
-      { path: 'schedule.jobs[0]', message: expect.stringMatching(/job A fits no heater \(E1: the job is locked to E2; E2: the lock's start .* leaves no 60-min run/) },
+      {
+        path: 'schedule.jobs[0]',
+        message: expect.stringMatching(/job A fits no heater \(E1: the job is locked to E2; E2: the lock's start .* leaves no 60-min run/),
+      },
     ]);
   });
 
@@ -136,7 +163,10 @@ describe('site rules', () => {
     ['finish_to_finish', 60, [6, 7], [7, 8], 20],
     ['start_to_finish', 180, [6, 7], [8, 9], 30],
   ] as const)('orders jobs by %s with a lag of %i min', async (type, lagMinutes, first, second, objective) => {
-    const jobs = [handJob('J1', 100, '06:00', '09:00'), handJob('J2', 100, '06:00', '09:00', { predecessors: [{ jobId: 'J1', type, lagMinutes }] })];
+    const jobs = [
+      handJob('J1', 100, '06:00', '09:00'),
+      handJob('J2', 100, '06:00', '09:00', { predecessors: [{ jobId: 'J1', type, lagMinutes }] }),
+    ];
     expect((await solve(handRequest(jobs, [E1, E2]))).plan.solver.objective).toBeCloseTo(objective, 9);
     const { at } = await solve(handRequest(jobs, [E1, E2]));
     expect(hours(at.J1)).toEqual(first);
@@ -144,7 +174,10 @@ describe('site rules', () => {
   });
 
   it('explains a successor whose predecessor leaves it no room', async () => {
-    const jobs = [handJob('J1', 100, '06:00', '09:00'), handJob('J2', 100, '06:00', '08:00', { predecessors: [{ jobId: 'J1', lagMinutes: 120 }] })];
+    const jobs = [
+      handJob('J1', 100, '06:00', '09:00'),
+      handJob('J2', 100, '06:00', '08:00', { predecessors: [{ jobId: 'J1', lagMinutes: 120 }] }),
+    ];
     const { plan } = await solve(handRequest(jobs, [E1, E2]));
     expect(plan.unscheduled).toEqual([{ jobId: 'J2', reason: expect.stringContaining('no start left after predecessor J1') }]);
   });
@@ -207,7 +240,13 @@ describe('partial plans', () => {
     const jobs = [handJob('A', 200, '06:00', '08:00'), handJob('B', 200, '06:00', '08:00', { priority: 1 })];
     const { plan } = await solve(handRequest(jobs, [E1]));
     expect(plan.assignments.map((a) => a.jobId)).toEqual(['B']);
-    expect(plan.unscheduled).toEqual([{ jobId: 'A', reason: 'every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)' }]);
+    expect(plan.unscheduled).toEqual([
+      {
+        jobId: 'A',
+        reason:
+          'every run in its window is blocked by the planned jobs: E1 busy (1 of 1 runs); A, B cannot all run: E1 runs one job at a time (06:00-08:00)',
+      },
+    ]);
     expect(plan.solver.objective).toBeCloseTo(20, 9);
     expect(plan.solver.bound).toBeNull();
   });
@@ -222,7 +261,12 @@ describe('partial plans', () => {
     const { plan } = await solve(handRequest(jobs, [E1, E2]));
     expect(plan.assignments.map((a) => a.jobId).sort()).toEqual(['B', 'C', 'D']);
     expect(plan.unscheduled).toEqual([
-      { jobId: 'A', reason: expect.stringMatching(/; A, B, C cannot all run: E1 runs one job at a time \(06:00-08:00\); E2 runs one job at a time \(06:00-08:00\)$/) },
+      {
+        jobId: 'A',
+        reason: expect.stringMatching(
+          /; A, B, C cannot all run: E1 runs one job at a time \(06:00-08:00\); E2 runs one job at a time \(06:00-08:00\)$/,
+        ),
+      },
     ]);
   });
 
@@ -238,7 +282,9 @@ describe('partial plans', () => {
 describe('a generated plant day with every rule', () => {
   it('keeps every rule through the MILP and the neighbourhood search, and places more jobs than FIFO', async () => {
     // 150 jobs × 8 heaters, families with changeovers, off times, starts per day, shifts, chains.
-    const problem = problemFromRequest(generateRequest({ seed: 5, jobs: 150, heaters: 8, windows: 'loose', utilisation: 0.4, rules: true }));
+    const problem = problemFromRequest(
+      generateRequest({ seed: 5, jobs: 150, heaters: 8, windows: 'loose', utilisation: 0.4, rules: true }),
+    );
     expect(problem.schedule.jobs.filter((j) => j.predecessors.length).length).toBeGreaterThanOrEqual(5);
     const { milp, context } = buildMilp(problem);
     expect(milp.numCols).toBeGreaterThan(40_000); // past the whole-MILP size we set: neighbourhood search runs
@@ -288,8 +334,8 @@ describe('a modulating job', () => {
   });
 
   it('is refused together with a fixed duration', () => {
-    expect(() => problemFromRequest(handRequest([handJob('A', 200, '16:00', '23:00', { modulating: true, durationMinutes: 120 })], [E1]))).toThrow(
-      /schedule\.jobs\[0\]\.modulating: a modulating job takes its duration from its power/,
-    );
+    expect(() =>
+      problemFromRequest(handRequest([handJob('A', 200, '16:00', '23:00', { modulating: true, durationMinutes: 120 })], [E1])),
+    ).toThrow(/schedule\.jobs\[0\]\.modulating: a modulating job takes its duration from its power/);
   });
 });

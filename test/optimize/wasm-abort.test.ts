@@ -67,12 +67,16 @@ describe('a HiGHS abort in the middle of the whole MILP', () => {
       if (constructive === undefined) constructive = p.incumbent;
       else if (atAbort === undefined && p.incumbent < constructive - 1e-6) {
         atAbort = p.incumbent;
-        throw new (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly.RuntimeError('Aborted(test: inside the solve)');
+        throw new (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly.RuntimeError(
+          'Aborted(test: inside the solve)',
+        );
       }
     });
     expect(atAbort).toBeLessThan(constructive!);
     expect(plan.solver.notes).toEqual([
-      expect.stringMatching(/^HiGHS aborted on the whole model \(\d+ columns: RuntimeError: Aborted\(test: inside the solve\)\); the plan continues from HiGHS's last incumbent \(objective [\d.]+\) with neighbourhood search, with HiGHS's last bound \([\d.]+\)$/),
+      expect.stringMatching(
+        /^HiGHS aborted on the whole model \(\d+ columns: RuntimeError: Aborted\(test: inside the solve\)\); the plan continues from HiGHS's last incumbent \(objective [\d.]+\) with neighbourhood search, with HiGHS's last bound \([\d.]+\)$/,
+      ),
     ]);
     expect(Number(/incumbent \(objective ([\d.]+)\)/.exec(plan.solver.notes[0])![1])).toBeLessThanOrEqual(atAbort! + 0.005);
     expect(plan.solver.objective).toBeLessThanOrEqual(atAbort! + 1e-6);

@@ -21,7 +21,13 @@ export interface TestPipeline {
 
 /** Real worker processes against the suite's Temporal server and Postgres. */
 export async function startTestPipeline(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPipeline> {
-  const env = { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'warn', ...extraEnv };
+  const env = {
+    ...process.env,
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
   const handle = openDb(env.DATABASE_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection });
@@ -86,4 +92,5 @@ export async function solving(p: TestPipeline, runId: string) {
 
 // Big enough that HiGHS keeps working until its time limit (120 jobs × 6 heaters: still a 2.8 % gap after 30 s here).
 export const HARD_JOBS = 120;
-export const hardRequest = (timeLimitSeconds: number) => generateRequest({ seed: 7, jobs: HARD_JOBS, heaters: 6, windows: 'loose', utilisation: 0.6, timeLimitSeconds });
+export const hardRequest = (timeLimitSeconds: number) =>
+  generateRequest({ seed: 7, jobs: HARD_JOBS, heaters: 6, windows: 'loose', utilisation: 0.6, timeLimitSeconds });

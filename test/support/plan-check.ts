@@ -35,15 +35,19 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
     if (!eligibility.ok) out.push(`${a.jobId} on ${a.equipmentId}: ${eligibility.reason}`);
     if (ms(a.start) < ms(job.earliestStart)) out.push(`${a.jobId} starts before its earliest start`);
     if (settings.objective !== 'minimize_tardiness' && ms(a.end) > ms(job.deadline)) out.push(`${a.jobId} ends after its deadline`);
-    for (const w of heater.unavailability) if (ms(a.start) < ms(w.end) && ms(w.start) < ms(a.end)) out.push(`${a.jobId} during ${heater.id} ${w.reason}`);
-    if (job.lock && (job.lock.equipmentId !== a.equipmentId || ms(job.lock.start) !== ms(a.start))) out.push(`${a.jobId} moved off its lock`);
+    for (const w of heater.unavailability)
+      if (ms(a.start) < ms(w.end) && ms(w.start) < ms(a.end)) out.push(`${a.jobId} during ${heater.id} ${w.reason}`);
+    if (job.lock && (job.lock.equipmentId !== a.equipmentId || ms(job.lock.start) !== ms(a.start)))
+      out.push(`${a.jobId} moved off its lock`);
     if (settings.staffedShifts) {
       const local = DateTime.fromISO(a.start, { zone: grid.timeZone });
       const minute = local.hour * 60 + local.minute;
       const staffed = settings.staffedShifts.some((s) => {
         const [from, to] = [minutesOfDay(s.from), minutesOfDay(s.to)];
         const on = (d: number) => !s.weekdays || s.weekdays.includes(d);
-        return from < to ? on(local.weekday) && minute >= from && minute < to : (on(local.weekday) && minute >= from) || (on(local.minus({ days: 1 }).weekday) && minute < to);
+        return from < to
+          ? on(local.weekday) && minute >= from && minute < to
+          : (on(local.weekday) && minute >= from) || (on(local.minus({ days: 1 }).weekday) && minute < to);
       });
       if (!staffed) out.push(`${a.jobId} starts at ${local.toFormat('HH:mm')}, outside the staffed shifts`);
     }
@@ -73,7 +77,8 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
           const [fx, fy] = [jobs.get(x.jobId)!.productFamily, jobs.get(y.jobId)!.productFamily];
           const changeover = heater.changeovers.find((c) => c.fromFamily === fx && c.toFamily === fy)?.minutes ?? 0;
           const gap = Math.max(heater.minOffTimeMinutes, changeover);
-          if (ms(y.start) < ms(x.end) + gap * MIN) out.push(`${heater.id}: ${y.jobId} starts ${(ms(y.start) - ms(x.end)) / MIN} min after ${x.jobId}, needs ${gap}`);
+          if (ms(y.start) < ms(x.end) + gap * MIN)
+            out.push(`${heater.id}: ${y.jobId} starts ${(ms(y.start) - ms(x.end)) / MIN} min after ${x.jobId}, needs ${gap}`);
         }
       }
     }
@@ -83,12 +88,14 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
         const day = DateTime.fromISO(a.start, { zone: grid.timeZone }).toISODate()!;
         perDay.set(day, (perDay.get(day) ?? 0) + 1);
       }
-      for (const [day, n] of perDay) if (n > heater.maxStartsPerDay) out.push(`${heater.id} starts ${n} times on ${day}, max ${heater.maxStartsPerDay}`);
+      for (const [day, n] of perDay)
+        if (n > heater.maxStartsPerDay) out.push(`${heater.id} starts ${n} times on ${day}, max ${heater.maxStartsPerDay}`);
     }
   }
   if (settings.peakLimitKw !== undefined) {
     const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
-    for (const a of assignments) for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
+    for (const a of assignments)
+      for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
     load.forEach((kw, t) => kw > settings.peakLimitKw! + 1e-6 && out.push(`load ${kw} kW over the limit in slot ${t}`));
   }
   return out;

@@ -35,7 +35,11 @@ export function handJob(id: string, heatingKwh: number, earliest: string, deadli
   return { id, product: 'batch', quantity: 1, unit: 'lot', heatingKwh, earliestStart: at(earliest), deadline: at(deadline), ...extra };
 }
 
-export function handRequest(jobs: ReturnType<typeof handJob>[], equipment: RunRequestInput['equipment'], settings: RunRequestInput['settings'] = {}): RunRequestInput {
+export function handRequest(
+  jobs: ReturnType<typeof handJob>[],
+  equipment: RunRequestInput['equipment'],
+  settings: RunRequestInput['settings'] = {},
+): RunRequestInput {
   return {
     schedule: { tenant: 'test', site: 'hand', scheduleDate: '2026-03-02', timeZone: 'UTC', jobs },
     tariff: HAND_TARIFF,

@@ -18,7 +18,10 @@ describe('workflow bundle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hs-bundle-'));
     try {
       const file = join(dir, 'bad.ts');
-      await writeFile(file, "import { readFileSync } from 'node:fs';\nexport async function bad() { return readFileSync('/etc/hostname', 'utf8'); }\n");
+      await writeFile(
+        file,
+        "import { readFileSync } from 'node:fs';\nexport async function bad() { return readFileSync('/etc/hostname', 'utf8'); }\n",
+      );
       await expect(bundleWorkflowCode({ workflowsPath: file, logger: quiet as never })).rejects.toThrow();
     } finally {
       await rm(dir, { recursive: true, force: true });
