@@ -1,10 +1,19 @@
-import express, { type Request, type Response } from 'express';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Client, Connection } from '@temporalio/client';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
-import { submitRun } from '../runs/submit.ts';
-import { progressQuery } from '../workflows/optimization-run.ts';
+import { logger as defaultLogger } from '../infra/logger.ts';
+import { authenticate, principalOf, type AuthConfig } from './auth.ts';
+import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
+import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
+import { healthRouter } from './routes/health.ts';
+import { runsRouter } from './routes/runs.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -13,65 +22,95 @@ export interface ApiDeps {
   connection: Connection;
 }
 
-export function createApi({ db, pool, client, connection }: ApiDeps) {
+function limiter(perMinute: number, what: string, key?: (res: express.Response) => string): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    ...(key && { keyGenerator: (_req, res) => key(res) }),
+    handler: (_req, res, _next, opts) => {
+      const retryAfter = res.getHeader('Retry-After') ?? '60';
+      sendError(
+        res,
+        new ApiError(opts.statusCode, ApiCode.RATE_LIMITED, `more than ${perMinute} ${what} a minute`, [
+          { path: 'request', message: `rate limit reached; retry after ${retryAfter} s` },
+        ]),
+      );
+    },
+  });
+}
+
+/**
+ * The HTTP API: helmet headers, CORS only for the configured origins, rate limits, authentication
+ * on everything under /api, one JSON error shape everywhere (never express's HTML page).
+ */
+export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv(), log: Logger = defaultLogger): Express {
   const app = express();
-  app.use(express.text({ type: ['application/json', 'text/*'], limit: '50mb' }));
-
-  /** Liveness of the two things every request needs. */
-  app.get('/health', async (_req, res) => {
-    const checks = {
-      database: await pool.query('select 1').then(
-        () => 'ok',
-        (e: Error) => `down: ${e.message}`,
-      ),
-      temporal: await connection.healthService.check({}).then(
-        () => 'ok',
-        (e: Error) => `down: ${e.message}`,
-      ),
-    };
-    const ok = Object.values(checks).every((c) => c === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
-  });
-
-  /** Submits a run: 202 with its id; validation happens in the pipeline and shows in the run's status. */
-  app.post('/runs', async (req: Request, res: Response) => {
-    if (typeof req.body !== 'string' || req.body.length === 0) {
-      res.status(400).json({ error: { code: 'E001', message: 'body must be a run request (Content-Type: application/json)' } });
-      return;
-    }
-    const { runId } = await submitRun(db, client, { content: req.body, format: 'json', tenantId: req.header('x-tenant-id') ?? undefined });
-    res.status(202).location(`/runs/${runId}`).json({ runId, status: 'PENDING' });
-  });
-
-  app.get('/runs/:runId', async (req, res) => {
-    const run = /^[0-9a-f-]{36}$/.test(req.params.runId) ? await loadRun(db, req.params.runId) : undefined;
-    if (!run) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: `no run ${req.params.runId}` } });
-      return;
-    }
-    const progress = await client.workflow
-      .getHandle(run.runId)
-      .query(progressQuery)
-      .catch(() => null);
-    res.json({ run, progress });
-  });
-
-  app.get('/runs/:runId/chain', async (req, res) => {
-    res.json(await verifyRunChain(db, req.params.runId));
-  });
-
-  app.get('/runs/:runId/report', async (req, res) => {
-    const artefact = await loadArtefact(
-      db,
-      req.params.runId,
-      req.accepts(['text/plain', 'application/json']) === 'application/json' ? 'report.json' : 'report.txt',
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  if (options.corsOrigins.length) {
+    app.use(
+      cors({
+        origin: options.corsOrigins,
+        allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        exposedHeaders: ['Location', 'Retry-After', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy'],
+        maxAge: 600,
+      }),
     );
-    if (!artefact) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no report yet' } });
-      return;
-    }
-    res.type(artefact.contentType).send(artefact.content);
+  }
+  app.use(healthRouter(deps));
+  app.use(limiter(options.rateLimit.perMinute, 'requests'));
+  app.use('/api', authenticate(options.auth));
+  const submitLimiter = limiter(options.rateLimit.submitsPerMinute, 'submissions', (res) => {
+    const p = principalOf(res);
+    return `${p.tenant ?? '*'}\u0000${p.subject}`;
   });
-
+  app.use('/api/runs', runsRouter(deps, options, submitLimiter));
+  app.use(unknownRoute);
+  app.use(errorHandler(log));
   return app;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/i;
+
+/** Malformed requests and oversized headers never reach express: answer them in JSON too. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? errorBody(ApiCode.HEADERS_TOO_LARGE, 'request headers too large', [{ path: 'headers', message: 'at most 16 KB of headers' }])
+      : errorBody(ApiCode.INVALID_REQUEST, 'malformed HTTP request', [{ path: 'request', message: 'not parseable as HTTP/1.1' }]),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Without authentication the API may listen on a loopback address only. */
+export function assertBindable(host: string, auth: AuthConfig): void {
+  if (auth.mode === 'open' && !LOOPBACK.test(host)) {
+    throw new Error(
+      `refusing to serve the API on ${host} without authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or bind a loopback address (API_HOST=127.0.0.1)`,
+    );
+  }
+}
+
+/** Serves the API; without authentication only on a loopback address (the local demo), and says why not otherwise. */
+export async function listenApi(app: Express, opts: { host: string; port: number; auth: AuthConfig }): Promise<Server> {
+  assertBindable(opts.host, opts.auth);
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
+  server.on('clientError', answerClientError);
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  return server;
 }

@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { openDb } from '../db/client.ts';
 import { readEnv } from '../infra/config.ts';
 import { startStack, type Stack } from '../infra/stack.ts';
-import { createApi } from '../api/server.ts';
+import { apiOptionsFromEnv } from '../api/config.ts';
+import { assertBindable, createApi, listenApi } from '../api/server.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
 import { submitRun } from '../runs/submit.ts';
 import { progressQuery } from '../workflows/optimization-run.ts';
@@ -129,13 +130,21 @@ function reportFailure(err: unknown) {
 }
 
 async function serveCommand(opts: { port?: string }): Promise<number> {
+  const env = readEnv();
+  const port = opts.port ? Number(opts.port) : env.PORT;
+  const options = apiOptionsFromEnv(env);
+  assertBindable(env.API_HOST, options.auth); // before starting anything
   const stack = await startStack({ workers: true, log: note });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
-  const port = opts.port ? Number(opts.port) : readEnv().PORT;
-  const server = createApi({ db: db.db, pool: db.pool, client, connection }).listen(port, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  say(`HeatScheduler API on http://127.0.0.1:${port} (health: /health)`);
+  const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), {
+    host: env.API_HOST,
+    port,
+    auth: options.auth,
+  });
+  say(`HeatScheduler API on http://${env.API_HOST}:${port}/api (liveness /healthz, readiness /readyz)`);
+  if (options.auth.mode === 'open')
+    say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
   if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
   await waitForInterrupt();
   server.close();

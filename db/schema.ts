@@ -8,6 +8,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   time,
   timestamp,
@@ -50,6 +51,8 @@ export const optimizationRuns = pgTable(
     savingsPercent: numeric('savings_percent', { precision: 7, scale: 2, mode: 'number' }),
     inputHash: varchar('input_hash', { length: 64 }),
     outputHash: varchar('output_hash', { length: 64 }),
+    /** Who submitted it (the token's subject; null from the CLI). */
+    submittedBy: varchar('submitted_by', { length: 200 }),
   },
   (t) => [index('optimization_runs_tenant_started').on(t.tenantId, t.createdAt)],
 );
@@ -293,4 +296,35 @@ export const notifications = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('notifications_run_channel_recipient').on(t.runId, t.channel, t.recipient)],
+);
+
+/** An `Idempotency-Key` a tenant sent with a submission: a repeat with the same key returns the first run. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    key: varchar('key', { length: 200 }).notNull(),
+    /** SHA-256 of the body: the same key with another body is a client error, not a replay. */
+    requestHash: varchar('request_hash', { length: 64 }).notNull(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => optimizationRuns.runId, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/** Who changed a tenant's registry (tariffs, heaters) or cancelled a run, when, and what. */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    auditId: uuid('audit_id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    actor: varchar('actor', { length: 200 }).notNull(),
+    action: varchar('action', { length: 40 }).notNull(),
+    target: varchar('target', { length: 200 }).notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_entries_tenant_created').on(t.tenantId, t.createdAt)],
 );

@@ -14,6 +14,26 @@ const EnvSchema = z.object({
   HEATSCHEDULER_PG_PORT: z.coerce.number().int().positive().default(54329),
   PORT: z.coerce.number().int().positive().default(8080),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Address `serve` binds the HTTP API to; anything but loopback needs authentication configured. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** HS256 secret that signs the API's bearer tokens (at least 32 characters). */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** JWKS address of an identity provider whose keys sign the API's bearer tokens (RS256, ES256, PS256, EdDSA). */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Token claims that carry the tenant and the roles. */
+  AUTH_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Comma-separated origins a browser may call the API from; none by default. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Requests per minute per client (token subject, else address), and submissions per minute. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  SUBMIT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Longest solver time limit each role may ask for, e.g. `planner=300,admin=3600`. */
+  SOLVER_TIME_LIMIT_CAPS: z.string().default('planner=300,admin=3600'),
+  /** Largest request body the API reads, MB. */
+  MAX_BODY_MB: z.coerce.number().positive().max(1024).default(50),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

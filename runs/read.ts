@@ -1,7 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.ts';
 import { artefacts, optimizationRuns, runSteps } from '../db/schema.ts';
 import { verifyChain, type ChainVerdict } from '../domain/hashing.ts';
+import type { RunStatus } from '../domain/pipeline.ts';
 
 export async function loadRun(db: Db, runId: string) {
   const [run] = await db.select().from(optimizationRuns).where(eq(optimizationRuns.runId, runId));
@@ -26,3 +28,68 @@ export async function loadArtefact(db: Db, runId: string, kind: string) {
     .where(and(eq(artefacts.runId, runId), eq(artefacts.kind, kind)));
   return row;
 }
+
+/** Whose runs a reader may see: one tenant's, or (the open local mode only) every tenant's. */
+export type TenantScope = { tenantId: string } | { allTenants: true };
+
+export interface RunListFilter {
+  status?: RunStatus;
+  siteId?: string;
+  limit: number;
+  /** Continue after this run (the last one of the previous page). */
+  after?: { createdAt: string; runId: string };
+}
+
+/**
+ * The API's only way to read runs: every query carries the tenant, so a run of another tenant is
+ * indistinguishable from one that does not exist.
+ */
+export function tenantRuns(db: Db, scope: TenantScope) {
+  const mine = (column: AnyPgColumn) => ('tenantId' in scope ? eq(column, scope.tenantId) : undefined);
+  const get = async (runId: string) => {
+    const [run] = await db
+      .select()
+      .from(optimizationRuns)
+      .where(and(eq(optimizationRuns.runId, runId), mine(optimizationRuns.tenantId)));
+    return run;
+  };
+  return {
+    get,
+    async list(filter: RunListFilter) {
+      return db
+        .select({ run: optimizationRuns, cursorTime: sql<string>`${optimizationRuns.createdAt}::text` })
+        .from(optimizationRuns)
+        .where(
+          and(
+            mine(optimizationRuns.tenantId),
+            filter.status ? eq(optimizationRuns.status, filter.status) : undefined,
+            filter.siteId ? eq(optimizationRuns.siteId, filter.siteId) : undefined,
+            filter.after
+              ? sql`(${optimizationRuns.createdAt}, ${optimizationRuns.runId}) < (${filter.after.createdAt}::timestamptz, ${filter.after.runId}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(optimizationRuns.createdAt), desc(optimizationRuns.runId))
+        .limit(filter.limit);
+    },
+    async artefact(runId: string, kind: string) {
+      if (!(await get(runId))) return undefined;
+      const [row] = await db
+        .select()
+        .from(artefacts)
+        .where(and(eq(artefacts.runId, runId), eq(artefacts.kind, kind), mine(artefacts.tenantId)));
+      return row ?? null;
+    },
+    /** The recorded steps, and the verdict of recomputing every link (the first broken one named). */
+    async provenance(runId: string) {
+      if (!(await get(runId))) return undefined;
+      const steps = await db
+        .select()
+        .from(runSteps)
+        .where(and(eq(runSteps.runId, runId), mine(runSteps.tenantId)))
+        .orderBy(asc(runSteps.seq));
+      return { steps, verdict: steps.length ? verifyChain(steps) : null };
+    },
+  };
+}
+export type TenantRuns = ReturnType<typeof tenantRuns>;

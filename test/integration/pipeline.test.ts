@@ -219,17 +219,17 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect((await runRow(p, id)).optimizedCost).toBeCloseTo((await runRow(p, runId)).optimizedCost!, 4);
   });
 
-  it('serves health and run status over HTTP', async () => {
+  it('serves readiness and run status over HTTP', async () => {
     const { openDb } = await import('../../db/client.ts');
     const handle = openDb(p.env.DATABASE_URL);
     const server = createApi({ db: handle.db, pool: handle.pool, client: p.client, connection: p.connection }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const health = await fetch(`${base}/health`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
-      const posted = await fetch(`${base}/runs`, {
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
+      const posted = await fetch(`${base}/api/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(example),
@@ -237,12 +237,12 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
       expect(posted.status).toBe(202);
       const { runId: apiRun } = (await posted.json()) as { runId: string };
       await p.client.workflow.getHandle(apiRun).result();
-      const status = (await (await fetch(`${base}/runs/${apiRun}`)).json()) as { run: { status: string }; progress: { percent: number } };
-      expect(status.run.status).toBe('SUCCESS');
-      expect(status.progress.percent).toBe(100);
-      const report = await fetch(`${base}/runs/${apiRun}/report`);
+      const status = (await (await fetch(`${base}/api/runs/${apiRun}`)).json()) as { status: string; cost: { optimized: number } };
+      expect(status.status).toBe('completed');
+      expect(status.cost.optimized).toBeCloseTo((await runRow(p, runId)).optimizedCost!, 4);
+      const report = await fetch(`${base}/api/runs/${apiRun}/report.txt`);
       expect(await report.text()).toContain('Savings: USD');
-      expect((await fetch(`${base}/runs/not-a-run`)).status).toBe(404);
+      expect((await fetch(`${base}/api/runs/not-a-run`)).status).toBe(400);
     } finally {
       server.close();
       await handle.close();

@@ -1,0 +1,74 @@
+import express, { type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import { unsafeTextProblems } from '../domain/unsafe-text.ts';
+import { ApiCode, ApiError, bounded, invalid, zodDetails } from './errors.ts';
+
+export interface JsonBody {
+  /** The body exactly as received (what a run stores). */
+  raw: string;
+  value: unknown;
+}
+
+const unsupportedType = (got: string | undefined) =>
+  new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be JSON (Content-Type: application/json)', [
+    {
+      path: 'headers.content-type',
+      message: got ? `${bounded(got, 100)} is not accepted; use application/json` : 'missing; use application/json',
+    },
+  ]);
+
+/**
+ * Reads a JSON body: only `application/json` (a form or a `text/plain` post from another site is
+ * refused before anything is read), at most `limit` bytes (413 past it), valid JSON, and no string
+ * a database cannot store (NUL, lone surrogates), each problem with its path.
+ */
+export function jsonBody(limit: number): RequestHandler[] {
+  const checkType: RequestHandler = (req, _res, next) => {
+    if (!req.is(['application/json', 'application/*+json'])) throw unsupportedType(req.headers['content-type']);
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      throw new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be UTF-8', [
+        { path: 'headers.content-type', message: 'charset must be utf-8' },
+      ]);
+    }
+    next();
+  };
+  const checkLength: RequestHandler = (req, res, next) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      // Answer now and drop the connection rather than read (and discard) the whole upload first.
+      res.set('Connection', 'close');
+      throw new ApiError(413, ApiCode.PAYLOAD_TOO_LARGE, `the body is larger than the limit of ${limit} bytes`, [
+        { path: 'body', message: `${declared} bytes; at most ${limit}` },
+      ]);
+    }
+    next();
+  };
+  const read = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+  const parse: RequestHandler = (req, res, next) => {
+    const raw = typeof req.body === 'string' ? req.body : '';
+    if (raw.trim() === '') throw invalid([{ path: 'body', message: 'is empty; send a JSON document' }], 'empty body');
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      throw invalid([{ path: 'body', message: `is not valid JSON: ${bounded((err as Error).message, 200)}` }], 'malformed JSON');
+    }
+    const problems = unsafeTextProblems(value, { prefix: 'body' });
+    if (problems.length) throw invalid(problems, 'the body holds text that cannot be stored');
+    res.locals.jsonBody = { raw, value } satisfies JsonBody;
+    next();
+  };
+  return [checkType, checkLength, read, parse];
+}
+
+export function jsonBodyOf(res: Response): JsonBody {
+  return res.locals.jsonBody as JsonBody;
+}
+
+/** Parses a request part with a schema, or a 400 naming every field (`prefix.path`). */
+export function parsePart<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalid(zodDetails(parsed.error, prefix));
+  return parsed.data;
+}

@@ -1,0 +1,21 @@
+import { ROLES, type Role } from './auth.ts';
+
+const EVERYONE = ROLES;
+
+/**
+ * Which roles may call each route (the README's table is checked against this one). Reading is
+ * open to every role; operators cancel; planners submit; only admins change a site's registry.
+ */
+export const ROUTE_ROLES = {
+  'POST /api/runs': ['admin', 'planner'],
+  'GET /api/runs': EVERYONE,
+  'GET /api/runs/:id': EVERYONE,
+  'DELETE /api/runs/:id': ['admin', 'planner', 'operator'],
+  'GET /api/runs/:id/report.json': EVERYONE,
+  'GET /api/runs/:id/report.txt': EVERYONE,
+  'GET /api/runs/:id/provenance': EVERYONE,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type RouteName = keyof typeof ROUTE_ROLES;
+
+export const rolesFor = (route: RouteName): Role[] => [...ROUTE_ROLES[route]];

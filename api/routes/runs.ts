@@ -1,0 +1,188 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { RunRequestSchema } from '../../domain/run-request.ts';
+import { recordAudit } from '../../runs/audit.ts';
+import { tenantRuns, type TenantScope } from '../../runs/read.ts';
+import { IdempotencyKeyReused, submitRun, WorkflowNotStarted } from '../../runs/submit.ts';
+import { progressQuery } from '../../workflows/optimization-run.ts';
+import type { RunProgress } from '../../workflows/progress.ts';
+import { principalOf, requireRole, type Principal } from '../auth.ts';
+import { jsonBody, jsonBodyOf, parsePart } from '../body.ts';
+import type { ApiOptions } from '../config.ts';
+import { ApiCode, ApiError, forbidden, invalid, notFound } from '../errors.ts';
+import { rolesFor } from '../permissions.ts';
+import type { ApiDeps } from '../server.ts';
+import { API_STATUSES, dbStatusOf, runSummary, runView, statusOf, TERMINAL } from '../views.ts';
+
+export const RunIdSchema = z.uuid('must be a run id (a UUID)');
+const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable ASCII characters without spaces');
+
+const CursorSchema = z.object({ createdAt: z.string().max(40), runId: z.uuid() }).strict();
+const ListQuerySchema = z
+  .object({
+    status: z.enum(API_STATUSES).optional(),
+    siteId: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z
+      .string()
+      .max(300)
+      .transform((text, ctx) => {
+        try {
+          return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  })
+  .strict();
+
+export const scopeOf = (p: Principal): TenantScope => (p.tenant === null ? { allTenants: true } : { tenantId: p.tenant });
+const runsOf = (deps: ApiDeps, res: Response) => tenantRuns(deps.db, scopeOf(principalOf(res)));
+/** The validated `:id` (router.param has checked it is a UUID). */
+const idOf = (req: Request) => String(req.params.id);
+const runNotFound = (runId: string) => notFound(`no run ${runId}`, 'params.id');
+
+/** /api/runs: submit, list, read, cancel, reports and provenance, every query within the caller's tenant. */
+export function runsRouter(deps: ApiDeps, options: ApiOptions, submitLimiter: RequestHandler): Router {
+  const router = Router();
+  router.param('id', (_req, _res, next, value: string) => {
+    const parsed = RunIdSchema.safeParse(value);
+    next(parsed.success ? undefined : invalid([{ path: 'params.id', message: parsed.error.issues[0].message }], 'invalid run id'));
+  });
+  router.post(
+    '/',
+    requireRole(...rolesFor('POST /api/runs')),
+    submitLimiter,
+    ...jsonBody(options.bodyLimitBytes),
+    submitHandler(deps, options),
+  );
+  router.get('/', requireRole(...rolesFor('GET /api/runs')), async (req, res) => {
+    const query = parsePart(ListQuerySchema, req.query, 'query');
+    const rows = await runsOf(deps, res).list({
+      status: query.status && dbStatusOf(query.status),
+      siteId: query.siteId,
+      limit: query.limit,
+      after: query.cursor,
+    });
+    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+    const nextCursor = last && Buffer.from(JSON.stringify({ createdAt: last.cursorTime, runId: last.run.runId })).toString('base64url');
+    res.json({ items: rows.map((r) => runSummary(r.run)), nextCursor: nextCursor ?? null });
+  });
+  router.get('/:id', requireRole(...rolesFor('GET /api/runs/:id')), async (req, res) => {
+    const run = await runsOf(deps, res).get(idOf(req));
+    if (!run) throw runNotFound(idOf(req));
+    res.json(runView(run, run.status === 'RUNNING' ? await liveProgress(deps, run.runId) : null));
+  });
+  router.delete('/:id', requireRole(...rolesFor('DELETE /api/runs/:id')), cancelHandler(deps));
+  for (const kind of ['report.json', 'report.txt'] as const) {
+    router.get(`/:id/${kind}`, requireRole(...rolesFor(`GET /api/runs/:id/${kind}`)), async (req, res) => {
+      const artefact = await runsOf(deps, res).artefact(idOf(req), kind);
+      if (artefact === undefined) throw runNotFound(idOf(req));
+      if (artefact === null) throw notFound(`run ${idOf(req)} has no report (yet)`, 'params.id');
+      res.type(artefact.contentType).send(artefact.content);
+    });
+  }
+  router.get('/:id/provenance', requireRole(...rolesFor('GET /api/runs/:id/provenance')), async (req, res) => {
+    const found = await runsOf(deps, res).provenance(idOf(req));
+    if (!found) throw runNotFound(idOf(req));
+    const { steps, verdict } = found;
+    res.json({
+      runId: idOf(req),
+      verified: verdict?.ok ?? false,
+      head: verdict?.ok ? verdict.head : null,
+      firstBrokenLink: verdict && !verdict.ok ? { step: verdict.step, reason: verdict.reason } : null,
+      note: verdict ? undefined : 'no step recorded yet',
+      steps: steps.map((s) => ({ step: s.step, seq: s.seq, parents: s.parents, hash: s.hash })),
+    });
+  });
+  return router;
+}
+
+/** The workflow's progress query, given two seconds: a missing worker must not hold the request for 30 s. */
+async function liveProgress(deps: ApiDeps, runId: string): Promise<RunProgress | null> {
+  try {
+    return await deps.connection.withDeadline(Date.now() + 2_000, () => deps.client.workflow.getHandle(runId).query(progressQuery));
+  } catch {
+    return null;
+  }
+}
+
+function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
+  return async (req, res) => {
+    const principal = principalOf(res);
+    const { raw, value } = jsonBodyOf(res);
+    const request = parsePart(RunRequestSchema, value, 'body');
+    if (principal.tenant !== null && request.schedule.tenant !== principal.tenant) {
+      throw forbidden('a run can only be submitted for your own tenant', [
+        { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
+      ]);
+    }
+    const cap = Math.max(...principal.roles.map((r) => options.solverTimeLimitCaps[r]));
+    if (request.settings.solverTimeLimitSeconds > cap) {
+      throw forbidden('the solver time limit is above what your role may ask for', [
+        { path: 'body.settings.solverTimeLimitSeconds', message: `at most ${cap} s for ${principal.roles.join(', ')}` },
+      ]);
+    }
+    const keyHeader = req.headers['idempotency-key'];
+    const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
+    const { runId, replayed } = await submitRun(deps.db, deps.client, {
+      content: raw,
+      format: 'json',
+      tenantId: principal.tenant ?? request.schedule.tenant,
+      submittedBy: principal.subject,
+      idempotencyKey,
+      taskQueue: options.taskQueue,
+    }).catch((err: unknown) => {
+      throw submitError(err);
+    });
+    const run = replayed ? await runsOf(deps, res).get(runId) : undefined;
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res
+      .status(202)
+      .location(`/api/runs/${runId}`)
+      .json({ runId, status: run ? statusOf(run) : 'queued' });
+  };
+}
+
+function submitError(err: unknown): unknown {
+  if (err instanceof IdempotencyKeyReused) {
+    return new ApiError(409, ApiCode.CONFLICT, err.message, [
+      { path: 'headers.idempotency-key', message: `already used for run ${err.runId} with another body` },
+    ]);
+  }
+  if (err instanceof WorkflowNotStarted) {
+    return new ApiError(503, ApiCode.UNAVAILABLE, err.message, [{ path: 'temporal', message: `run ${err.runId} closed as failed` }]);
+  }
+  return err;
+}
+
+function cancelHandler(deps: ApiDeps): RequestHandler {
+  return async (req, res) => {
+    const run = await runsOf(deps, res).get(idOf(req));
+    if (!run) throw runNotFound(idOf(req));
+    if (TERMINAL.has(run.status)) {
+      throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has already ended`, [
+        { path: 'params.id', message: `the run is ${statusOf(run)}` },
+      ]);
+    }
+    try {
+      await deps.connection.withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(run.runId).cancel());
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has no open workflow`, [
+        { path: 'params.id', message: 'the workflow has already closed' },
+      ]);
+    }
+    await recordAudit(deps.db, {
+      tenantId: run.tenantId,
+      actor: principalOf(res).subject,
+      action: 'run.cancel',
+      target: run.runId,
+      details: { statusBefore: run.status },
+    });
+    res.status(202).json({ runId: run.runId, status: 'cancelling' });
+  };
+}

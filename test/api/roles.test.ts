@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../api/auth.ts';
+import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
+import { artefacts } from '../../db/schema.ts';
+import { submitRun } from '../../runs/submit.ts';
+import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
+
+const example = JSON.parse(readFileSync(new URL('../../examples/plant-day.json', import.meta.url), 'utf8'));
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const TENANT = 'roles-tenant';
+
+interface Probe {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** The status an allowed caller gets. */
+  ok: number;
+}
+
+describe('every route × every role', () => {
+  let api: TestApi;
+  let runId: string;
+  const freshRun = async () =>
+    (
+      await submitRun(api.deps.db, api.deps.client, {
+        content: JSON.stringify(smallRequest(TENANT, example)),
+        format: 'json',
+        tenantId: TENANT,
+        taskQueue: IDLE_QUEUE,
+      })
+    ).runId;
+
+  /** One request per route; typed by the route table, so a new route without a probe does not compile. */
+  const probes: Record<RouteName, () => Promise<Probe>> = {
+    'POST /api/runs': async () => ({ method: 'POST', path: '/api/runs', body: smallRequest(TENANT, example), ok: 202 }),
+    'GET /api/runs': async () => ({ method: 'GET', path: '/api/runs', ok: 200 }),
+    'GET /api/runs/:id': async () => ({ method: 'GET', path: `/api/runs/${runId}`, ok: 200 }),
+    'DELETE /api/runs/:id': async () => ({ method: 'DELETE', path: `/api/runs/${await freshRun()}`, ok: 202 }),
+    'GET /api/runs/:id/report.json': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.json`, ok: 200 }),
+    'GET /api/runs/:id/report.txt': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.txt`, ok: 200 }),
+    'GET /api/runs/:id/provenance': async () => ({ method: 'GET', path: `/api/runs/${runId}/provenance`, ok: 200 }),
+  };
+
+  beforeAll(async () => {
+    api = await startApi();
+    runId = await freshRun();
+    for (const [kind, type] of [
+      ['report.json', 'application/json'],
+      ['report.txt', 'text/plain; charset=utf-8'],
+    ]) {
+      await api.deps.db
+        .insert(artefacts)
+        .values({ runId, tenantId: TENANT, kind, contentType: type, content: Buffer.from('{}'), sha256: '0'.repeat(64), sizeBytes: 2 });
+    }
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  for (const route of Object.keys(ROUTE_ROLES) as RouteName[]) {
+    it(`${route}: allowed for ${ROUTE_ROLES[route].join(', ')}; 403 for the other roles; 401 without a token`, async () => {
+      for (const role of [...ROLES, null] as (Role | null)[]) {
+        const probe = await probes[route]();
+        const reply = await call(api.base, probe.method, probe.path, {
+          token: role ? await token(TENANT, [role]) : undefined,
+          body: probe.body,
+        });
+        const allowed = role !== null && (ROUTE_ROLES[route] as readonly Role[]).includes(role);
+        const expected = role === null ? 401 : allowed ? probe.ok : 403;
+        expect({ role, status: reply.status }).toEqual({ role, status: expected });
+        if (!allowed) expect(expectErrorShape(reply).code).toBe(role === null ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+    });
+  }
+
+  it('the README table says what the code enforces', () => {
+    const rows = new Map<string, Role[]>();
+    for (const line of readme.split('\n')) {
+      const cells = line.split('|').map((c) => c.trim());
+      const route = /^`([A-Z]+ \/api\/\S+)`$/.exec(cells[1] ?? '')?.[1];
+      if (route && cells.length >= 7)
+        rows.set(
+          route,
+          ROLES.filter((_, i) => cells[2 + i] === '✓'),
+        );
+    }
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(ROUTE_ROLES).map(([r, roles]) => [r, ROLES.filter((x) => roles.includes(x as never))])),
+    );
+  });
+});
