@@ -72,3 +72,10 @@ export function parsePart<S extends z.ZodType>(schema: S, value: unknown, prefix
   if (!parsed.success) throw invalid(zodDetails(parsed.error, prefix));
   return parsed.data;
 }
+
+/** Query strings pass the same text check as bodies (a `%00` must not reach a query). */
+export const safeQuery: RequestHandler = (req, _res, next) => {
+  const problems = unsafeTextProblems(req.query, { prefix: 'query', maxDepth: 4 });
+  if (problems.length) throw invalid(problems, 'the query holds text that cannot be used');
+  next();
+};

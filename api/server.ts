@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { logger as defaultLogger } from '../infra/logger.ts';
 import { authenticate, principalOf, type AuthConfig } from './auth.ts';
+import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
 import { healthRouter } from './routes/health.ts';
@@ -61,7 +62,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   }
   app.use(healthRouter(deps));
   app.use(limiter(options.rateLimit.perMinute, 'requests'));
-  app.use('/api', authenticate(options.auth));
+  app.use('/api', authenticate(options.auth), safeQuery);
   const submitLimiter = limiter(options.rateLimit.submitsPerMinute, 'submissions', (res) => {
     const p = principalOf(res);
     return `${p.tenant ?? '*'}\u0000${p.subject}`;

@@ -73,7 +73,7 @@ export const ProductionScheduleInputSchema = z
   .superRefine(
     (s, ctx) => {
       // Runs even when fields failed (see `when`), so the input may be malformed anywhere.
-      if (!Array.isArray(s.jobs)) return;
+      if (!s || !Array.isArray(s.jobs)) return;
       const zoneOk = typeof s.timeZone === 'string' && IANAZone.isValidZone(s.timeZone);
       const seen = new Map<string, number>();
       s.jobs.forEach((job, i) => {

@@ -134,6 +134,11 @@ describe('the API door: nothing bad gets stored, every refusal is JSON and says 
     const unknown = await call(api.base, 'GET', '/api/runs/00000000-0000-4000-8000-000000000000/provenance', { token: planner });
     expect(unknown.status).toBe(404);
     expect(expectErrorShape(unknown).code).toBe('NOT_FOUND');
+    const nulQuery = await call(api.base, 'GET', '/api/runs?siteId=%00', { token: planner });
+    expect(nulQuery.status).toBe(400);
+    expect(expectErrorShape(nulQuery).details[0].path).toBe('query.siteId');
+    const badLimit = await call(api.base, 'GET', '/api/runs?limit=1e400&cursor=abc', { token: planner });
+    expect(expectErrorShape(badLimit).details.map((d) => d.path)).toEqual(['query.limit', 'query.cursor']);
     const route = await call(api.base, 'PATCH', '/api/runs', { token: planner });
     expect(route.status).toBe(404);
     expect(expectErrorShape(route).details[0].path).toBe('url');

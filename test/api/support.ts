@@ -11,7 +11,10 @@ import { createApi, listenApi, type ApiDeps } from '../../api/server.ts';
 import { openDb } from '../../db/client.ts';
 
 export const SECRET = 'a-test-secret-of-more-than-thirty-two-characters';
-/** A queue no worker polls: runs submitted there are stored and started but never executed. */
+/**
+ * A queue no worker polls: runs submitted there are stored and started but never executed (they
+ * stay queued until the suite's Temporal dev server is discarded).
+ */
 export const IDLE_QUEUE = 'api-tests-no-worker';
 
 export const testOptions = (overrides: Partial<ApiOptions> = {}): ApiOptions => ({
@@ -55,23 +58,12 @@ export async function startApi(options: ApiOptions = testOptions()): Promise<Tes
     deps,
     server,
     async close() {
-      if (options.taskQueue === IDLE_QUEUE) await terminateIdleRuns(deps.client);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await connection.close();
       await handle.close();
     },
   };
-}
-
-/** Runs left queued on the idle queue would stay open until the suite's Temporal server stops. */
-async function terminateIdleRuns(client: Client) {
-  for await (const wf of client.workflow.list({ query: `TaskQueue = '${IDLE_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow
-      .getHandle(wf.workflowId)
-      .terminate('test finished')
-      .catch(() => undefined);
-  }
 }
 
 export interface Reply {
