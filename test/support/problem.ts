@@ -1,4 +1,5 @@
 import { parseSubmission } from '../../activities/intake/parse.ts';
+import type { SolveOptions, WorkBudget } from '../../activities/optimize/solve.ts';
 import { assembleProblem, heatersOverHorizon, tariffOverHorizon, type PlanningProblem } from '../../domain/problem.ts';
 import type { RunRequestInput } from '../../domain/run-request.ts';
 import type { TariffInput } from '../../domain/tariff.ts';
@@ -9,6 +10,16 @@ export function problemFromRequest(request: RunRequestInput): PlanningProblem {
   if (!intake.supplied.tariff || !intake.supplied.equipment) throw new Error('the request must carry tariff and equipment');
   const tariff = tariffOverHorizon(intake.supplied.tariff, intake.schedule, intake.settings);
   return assembleProblem(intake, tariff, heatersOverHorizon(intake.supplied.equipment, tariff.grid));
+}
+
+/**
+ * Solve options for a test that asserts what the search finds: it is bounded by work (nodes and
+ * neighbourhoods), not by the clock, so that it finds the same plan on a quiet machine and on one
+ * whose cores are busy. The time limit is only a safety stop (a plan it cuts short says so in its
+ * status and fails the test's figures).
+ */
+export function byWork(workBudget: WorkBudget = { wholeMilpNodes: 1_000, neighbourhoods: 10, neighbourhoodNodes: 50 }): SolveOptions {
+  return { timeLimitSeconds: 100, mipGap: 0, workBudget };
 }
 
 /**
