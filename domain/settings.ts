@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PeriodCategorySchema } from './tariff.ts';
+import { EconomicsSchema, EmissionFactorsSchema } from './economics.ts';
 import { TimeOfDaySchema } from './time.ts';
 
 export const ObjectiveSchema = z.enum(['minimize_cost', 'minimize_makespan', 'minimize_tardiness', 'balance_resources']);
@@ -56,6 +57,10 @@ export const SettingsSchema = z
       .optional(),
     /** Jobs may start only inside these shifts (site time); always when left out. */
     staffedShifts: z.array(ShiftSchema).min(1).optional(),
+    /** CO2 factors of the grid and the fuels, for the cost agent's emissions (none given: no CO2 figures). */
+    emissions: EmissionFactorsSchema.optional(),
+    /** Annual projection and investment appraisal of the savings. */
+    economics: EconomicsSchema.optional(),
   })
   .strict();
 
