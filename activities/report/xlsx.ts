@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import type { RunCost } from '../../domain/cost.ts';
 import { dec } from '../../domain/decimal.ts';
 import { slotIso } from '../../domain/slot-grid.ts';
@@ -45,7 +46,17 @@ export async function renderXlsx(input: ReportInput): Promise<Buffer> {
     [{ header: 'Step' }, { header: 'SHA-256', width: 70 }, { header: 'Parents', width: 140 }],
     input.chain.map((l) => [l.step, l.hash, l.parents.join(' ')]),
   );
-  return Buffer.from(await book.xlsx.writeBuffer());
+  return fixZipDates(Buffer.from(await book.xlsx.writeBuffer()), book.created);
+}
+
+/** exceljs stamps every zip entry with the current time; the schedule's date instead makes the bytes repeatable. */
+async function fixZipDates(xlsx: Buffer, date: Date): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(xlsx);
+  const fixed = new JSZip();
+  for (const entry of Object.values(zip.files)) {
+    if (!entry.dir) fixed.file(entry.name, await entry.async('uint8array'), { date, createFolders: false });
+  }
+  return fixed.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }
 
 function summarySheet(book: ExcelJS.Workbook, { cost }: ReportInput) {
