@@ -1,8 +1,11 @@
 import { clipUnavailability, type Equipment } from './equipment.ts';
+import { DomainError, ErrorCode } from './errors.ts';
+import type { Holiday } from './holidays.ts';
+import { seriesEndMs, seriesWithin } from './price-series.ts';
 import type { ProductionSchedule } from './schedule.ts';
 import type { Settings } from './settings.ts';
 import { buildSlotGrid, type SlotGrid } from './slot-grid.ts';
-import { classifySlots, fixedChargesFor, type SlotTariff, type Tariff } from './tariff.ts';
+import { classifySlots, fixedChargesFor, tariffCalendar, type SlotTariff, type Tariff } from './tariff.ts';
 
 /** Tariff agent's output: the tariff in force and every slot of the grid classified by it. */
 export interface TariffOutput {
@@ -10,6 +13,8 @@ export interface TariffOutput {
   grid: SlotGrid;
   slots: SlotTariff[];
   fixedCharges: { name: string; amount: number }[];
+  /** Holidays within the horizon (the calendar's and the listed ones), when there are any. */
+  holidays?: Holiday[];
 }
 
 /** Equipment agent's output: the site's heaters with unavailability clipped to the horizon. */
@@ -29,9 +34,40 @@ export interface PlanningProblem {
 }
 
 /** The slot grid of the schedule's horizon and the tariff's rate for every slot. */
-export function tariffOverHorizon(tariff: Tariff, schedule: ProductionSchedule, settings: Settings): TariffOutput {
+export function tariffOverHorizon(given: Tariff, schedule: ProductionSchedule, settings: Settings): TariffOutput {
   const grid = buildSlotGrid(schedule.scheduleDate, schedule.timeZone, schedule.horizonDays, settings.slotMinutes);
-  return { tariff, grid, slots: classifySlots(tariff, grid), fixedCharges: fixedChargesFor(tariff, grid) };
+  const tariff = withinHorizon(given, grid);
+  if (tariff.demand) {
+    // Until the optimiser and the cost agent bill demand charges in this form (issue 12), refuse them rather than ignore them.
+    throw new DomainError(ErrorCode.TARIFF_NOT_FOUND, 'tariff not usable yet', [
+      { path: 'tariff.demand', message: 'demand charges written as `demand` are not billed yet: write them as the periods’ demandRate' },
+    ]);
+  }
+  const calendar = tariffCalendar(tariff, grid);
+  return {
+    tariff,
+    grid,
+    slots: classifySlots(tariff, grid, calendar),
+    fixedCharges: fixedChargesFor(tariff, grid),
+    ...(calendar.holidays.length ? { holidays: calendar.holidays } : {}),
+  };
+}
+
+/** The tariff with its price series cut to the horizon; a series that does not cover the horizon is an E006. */
+function withinHorizon(tariff: Tariff, grid: SlotGrid): Tariff {
+  const series = tariff.priceSeries;
+  if (!series) return tariff;
+  const from = Date.parse(grid.startUtc);
+  const to = Date.parse(grid.endUtc);
+  if (Date.parse(series.start) > from || seriesEndMs(series) < to) {
+    throw new DomainError(ErrorCode.TARIFF_NOT_FOUND, 'no prices for the whole horizon', [
+      {
+        path: 'tariff.priceSeries',
+        message: `covers ${series.start} to ${new Date(seriesEndMs(series)).toISOString()}, the horizon runs from ${grid.startUtc} to ${grid.endUtc}`,
+      },
+    ]);
+  }
+  return { ...tariff, priceSeries: seriesWithin(series, from, to) };
 }
 
 /** Heaters with their unavailability clipped to the grid, in id order. */
