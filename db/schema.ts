@@ -184,6 +184,8 @@ export const energyTariffs = pgTable(
     fixedCharges: jsonb('fixed_charges').$type<{ name: string; amount: number; per: 'day' | 'month' }[]>().notNull(),
     fuelPrices: jsonb('fuel_prices').$type<{ natural_gas?: number; propane?: number }>().notNull(),
     holidays: jsonb('holidays').$type<string[]>().notNull(),
+    /** The whole tariff as validated (seasons, holiday calendar, demand charges, price series …); null on rows stored before it. */
+    definition: jsonb('definition').$type<unknown>(),
     provenanceHash: varchar('provenance_hash', { length: 64 }).notNull(),
     createdAt: createdAt(),
   },
@@ -200,6 +202,7 @@ export const tariffPeriods = pgTable(
     tariffId: uuid('tariff_id')
       .notNull()
       .references(() => energyTariffs.tariffId, { onDelete: 'cascade' }),
+    season: varchar('season', { length: 40 }),
     dayType: varchar('day_type', { length: 20 }).notNull(),
     startTime: time('start_time').notNull(),
     endTime: time('end_time').notNull(),

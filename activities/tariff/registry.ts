@@ -19,6 +19,7 @@ export async function upsertTariff(tx: Tx | Db, tenantId: string, siteId: string
     fixedCharges: tariff.fixedCharges,
     fuelPrices: tariff.fuelPrices,
     holidays: tariff.holidays,
+    definition: tariff,
     provenanceHash: sha256Hex(canonicalJson(tariff)),
   };
   const [row] = await tx
@@ -33,6 +34,7 @@ export async function upsertTariff(tx: Tx | Db, tenantId: string, siteId: string
   await tx.insert(tariffPeriods).values(
     tariff.periods.map((p) => ({
       tariffId: row.tariffId,
+      season: p.season ?? null,
       dayType: p.dayType,
       startTime: `${p.start}:00`,
       endTime: `${p.end}:00`,
@@ -60,6 +62,7 @@ export async function findTariff(db: Db, tenantId: string, siteId: string, date:
     .orderBy(desc(energyTariffs.effectiveDate))
     .limit(1);
   if (!row) return undefined;
+  if (row.definition != null) return TariffSchema.parse(row.definition);
   const periods = await db
     .select()
     .from(tariffPeriods)
