@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { slotStartMs } from '../../domain/slot-grid.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { PlanState, runEnd } from '../../domain/plan-state.ts';
-import { assembleMilp, type Milp, type ModelContext, type RowLabel } from './milp.ts';
+import type { RowLabel } from './constraints.ts';
+import { assembleMilp, type Milp, type ModelContext } from './milp.ts';
 
 /** Bigger conflict models take seconds of LP solves (3 s at 6,000 columns); past the time limit, that is not worth it. */
 const IIS_MAX_COLUMNS = 4_000;

@@ -1,32 +1,40 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
-import { electricKwAt, runCost } from '../../domain/heating.ts';
+import type { Equipment } from '../../domain/equipment.ts';
+import { runCost } from '../../domain/heating.ts';
 import { demandRates } from '../../domain/load.ts';
-import { jobPlacements, pointOf, type JobPlacements } from '../../domain/placements.ts';
+import { jobPlacements, type JobPlacements } from '../../domain/placements.ts';
 import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
 import { PlanState, planRules, runEnd, type PlanRules, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { demandFloorKw, priorityWeight } from '../../domain/settings.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
+import {
+  balance,
+  changeovers,
+  demandColumns,
+  eachJobOnce,
+  leftOutColumns,
+  makespan,
+  modelScope,
+  oneJobAtATime,
+  precedence,
+  siteLoad,
+  stackingCapacity,
+  startsPerDay,
+  type ModelBuilder,
+  type ModelScope,
+  type RowLabel,
+} from './constraints.ts';
+import { SparseModelBuilder, type SparseModel } from './sparse-model.ts';
 
 /**
  * The time-indexed MILP in HiGHS' sparse form (see MODEL.md): a binary per feasible run
  * (job, heater, start), a skip column per job (partial plans), continuous D[c] per billed tariff
- * category, and C (makespan) or B (busiest heater) for those objectives.
+ * category, and C (makespan) or B (busiest heater) for those objectives. Each row's label says
+ * what it stands for, to name the constraints of a conflict (`conflict.ts`).
  */
-export interface Milp {
-  numCols: number;
-  numRows: number;
-  colCost: Float64Array;
-  colLower: Float64Array;
-  colUpper: Float64Array;
-  integrality: Int32Array;
-  rowLower: Float64Array;
-  rowUpper: Float64Array;
-  /** Compressed sparse columns. */
-  starts: Int32Array;
-  indices: Int32Array;
-  values: Float64Array;
+export interface Milp extends SparseModel<RowLabel> {
   /** The run of each binary column (columns 0..runs.length-1); job indices are the problem's. */
   runs: Run[];
   /** Problem job indices this model places. */
@@ -35,20 +43,7 @@ export interface Milp {
   demandColumns: Map<PeriodCategory, number>;
   makespanColumn?: number;
   balanceColumn?: number;
-  /** What each row says, to name the constraints of a conflict (`conflict.ts`). */
-  rowLabels: RowLabel[];
 }
-
-/** The rule a row of the model stands for (slots and days are the grid's; jobs are problem indices). */
-export type RowLabel =
-  | { kind: 'job'; job: number }
-  | { kind: 'heater'; heaterId: string; slot: number }
-  | { kind: 'stacking'; heaterId: string; slot: number }
-  | { kind: 'starts'; heaterId: string; day: number }
-  | { kind: 'changeover'; heaterId: string; slot: number }
-  | { kind: 'precedence'; from: number; to: number }
-  | { kind: 'peak'; slot: number }
-  | { kind: 'objective' };
 
 /** What every model of one problem shares: the rules, the placements, and the cost of leaving a job out. */
 export interface ModelContext {
@@ -128,9 +123,10 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
 /**
  * The model over the given runs for the given jobs, around the runs already placed in `fixed`
  * (nothing for the whole problem; the jobs held in place for a neighbourhood). Runs must be
- * compatible with `fixed` (`fixed.fits`); rows then only couple the given runs.
+ * compatible with `fixed` (`fixed.fits`); rows then only couple the given runs. Rows and columns
+ * come in MODEL.md's order: the runs, each job's row (1), each heater's rows (2 or 3, 4, 5),
+ * precedence (6), the site load (7, 8), makespan (9) or balance (10), the left-out columns.
  */
-// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
 export function assembleMilp(
   problem: PlanningProblem,
   context: ModelContext,
@@ -139,245 +135,39 @@ export function assembleMilp(
   fixed: PlanState,
   allowSkip: boolean,
 ): Milp {
-  const { grid, settings, slots, equipment } = problem;
-  const T = grid.slotCount;
-  const slotHours = grid.slotMinutes / 60;
-  const limit = settings.peakLimitKw;
-  const { rules } = context;
-  const jobRow = new Map(jobs.map((j, i) => [j, i]));
-  const rowLower: number[] = jobs.map(() => 1);
-  const rowUpper: number[] = jobs.map(() => 1);
-  const rowLabels: RowLabel[] = jobs.map((job) => ({ kind: 'job', job }));
-  const addRow = (lower: number, upper: number, label: RowLabel) => {
-    rowLower.push(lower);
-    rowUpper.push(upper);
-    rowLabels.push(label);
-    return rowLower.length - 1;
-  };
-  /** Matrix entries of each column, [row, value, row, value, …]. */
-  const entries: number[][] = runs.map((r) => [jobRow.get(r.jobIndex)!, 1]);
-  const byHeater = new Map(equipment.map((h) => [h.id, [] as number[]]));
-  runs.forEach((r, col) => byHeater.get(r.option.equipmentId)!.push(col));
+  const s = modelScope(problem, context.rules, runs, jobs, fixed);
+  const m: ModelBuilder = new SparseModelBuilder();
+  const slotHours = problem.grid.slotMinutes / 60;
+  const energyRates = problem.slots.map((slot) => slot.energyRate);
+  for (const run of runs) m.addColumn(runObjective(problem, run, slotHours, energyRates), 0, 1, true);
+  const jobRows = eachJobOnce(m, s);
+  for (const heater of problem.equipment) heaterRows(m, s, heater);
+  const precedenceRows = precedence(m, s);
+  const demand = demandColumns(m, s, costObjective(problem));
+  siteLoad(m, s, demand);
+  const { objective } = problem.settings;
+  const makespanColumn = objective === 'minimize_makespan' ? makespan(m, s, slotHours) : undefined;
+  const balanceColumn = objective === 'balance_resources' ? balance(m, s, slotHours) : undefined;
+  const skipColumns = leftOutColumns(m, s, { jobRows, precedenceRows, penalty: context.skipPenalty, allowed: allowSkip });
+  const demandColumnOf = new Map([...demand].map(([category, { col }]) => [category, col]));
+  return { ...m.build(), runs, jobs, skipColumns, demandColumns: demandColumnOf, makespanColumn, balanceColumn };
+}
 
-  for (const heater of equipment) {
-    const cols = byHeater.get(heater.id)!;
-    if (!cols.length) continue;
-    const capacity = rules.stacking.get(heater.id);
-    if (capacity != null) {
-      // Stacking: the thermal power of the runs in a slot stays within the capacity.
-      const demand = new Float64Array(T);
-      for (const col of cols) for (let t = runs[col].start; t < runEnd(runs[col]); t++) demand[t] += runs[col].option.thermalKw;
-      const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++)
-        if (demand[t] + fixed.stackedOn(heater.id, t) > capacity + EPS)
-          row[t] = addRow(-Infinity, capacity - fixed.stackedOn(heater.id, t), { kind: 'stacking', heaterId: heater.id, slot: t });
-      for (const col of cols)
-        for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], runs[col].option.thermalKw);
-    } else {
-      // One run at a time; a run holds the heater for its min off time after it ends.
-      const off = rules.offSlots.get(heater.id)!;
-      const held = (r: Run) => Math.min(T, runEnd(r) + off);
-      const cover = new Int32Array(T);
-      for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) cover[t]++;
-      const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (cover[t] > 1) row[t] = addRow(-Infinity, 1, { kind: 'heater', heaterId: heater.id, slot: t });
-      for (const col of cols) for (let t = runs[col].start; t < held(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
-      addChangeoverRows(heater.id, cols, off);
-    }
-    // Starts per local day.
-    const max = rules.maxStarts.get(heater.id);
-    if (max !== undefined) {
-      const byDay = new Map<number, number[]>();
-      for (const col of cols) {
-        const day = rules.slotDay[runs[col].start];
-        byDay.set(day, [...(byDay.get(day) ?? []), col]);
-      }
-      for (const [day, dayCols] of byDay) {
-        const left = max - fixed.startsOn(heater.id, day);
-        if (dayCols.length <= left) continue;
-        const row = addRow(-Infinity, left, { kind: 'starts', heaterId: heater.id, day });
-        for (const col of dayCols) entries[col].push(row, 1);
-      }
-    }
+/** A heater's rows: one job at a time (2) with changeovers (4), or its stacking capacity (3); its starts per day (5). */
+function heaterRows(m: ModelBuilder, s: ModelScope, heater: Equipment): void {
+  if (!s.columnsOnHeater.get(heater.id)!.length) return;
+  const capacity = s.rules.stacking.get(heater.id);
+  if (capacity != null) stackingCapacity(m, s, heater.id, capacity);
+  else {
+    oneJobAtATime(m, s, heater.id);
+    changeovers(m, s, heater);
   }
-
-  /**
-   * Changeover from family A to B longer than the off time: while a B run occupies slot t, no A run
-   * may have ended within the changeover before t. `M` bounds how many A tails can cover one slot.
-   */
-  function addChangeoverRows(heaterId: string, cols: number[], off: number) {
-    const heater = equipment.find((h) => h.id === heaterId)!;
-    for (const c of heater.changeovers) {
-      const gap = rules.gapSlots(heaterId, c.fromFamily, c.toFamily);
-      if (gap <= off) continue;
-      const from = cols.filter((col) => rules.families[runs[col].jobIndex] === c.fromFamily);
-      const to = cols.filter((col) => rules.families[runs[col].jobIndex] === c.toFamily);
-      if (!from.length || !to.length) continue;
-      const tail = new Int32Array(T);
-      const occupied = new Int32Array(T);
-      let shortest = Infinity;
-      for (const col of from) {
-        shortest = Math.min(shortest, runs[col].option.durationSlots);
-        for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) tail[t]++;
-      }
-      for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) occupied[t]++;
-      const M = Math.max(1, Math.ceil(gap / (shortest + off)));
-      const row = new Int32Array(T).fill(-1);
-      for (let t = 0; t < T; t++) if (tail[t] && occupied[t]) row[t] = addRow(-Infinity, M, { kind: 'changeover', heaterId, slot: t });
-      for (const col of from)
-        for (let t = runEnd(runs[col]); t < Math.min(T, runEnd(runs[col]) + gap); t++) if (row[t] >= 0) entries[col].push(row[t], 1);
-      for (const col of to) for (let t = runs[col].start; t < runEnd(runs[col]); t++) if (row[t] >= 0) entries[col].push(row[t], M);
-    }
-  }
-
-  // Precedence between two jobs of this model (those held in place already filtered the runs).
-  const colsOfJob = new Map(jobs.map((j) => [j, [] as number[]]));
-  runs.forEach((r, col) => colsOfJob.get(r.jobIndex)!.push(col));
-  const precedenceRows: { row: number; to: number; from: number; bigM: number }[] = [];
-  for (const e of rules.edges) {
-    if (!jobRow.has(e.from) || !jobRow.has(e.to)) continue;
-    const row = addRow(e.lagSlots, Infinity, { kind: 'precedence', from: e.from, to: e.to });
-    for (const col of colsOfJob.get(e.to)!) entries[col].push(row, pointOf(e.toPoint, runs[col].start, runs[col].option.durationSlots));
-    for (const col of colsOfJob.get(e.from)!)
-      entries[col].push(row, -pointOf(e.fromPoint, runs[col].start, runs[col].option.durationSlots));
-    precedenceRows.push({ row, to: e.to, from: e.from, bigM: 2 * T + Math.abs(e.lagSlots) });
-  }
-
-  // Site load: demand peaks per billed category, and the contractual limit.
-  const rates = costObjective(problem) ? demandRates(problem) : new Map<PeriodCategory, number>();
-  const demandColumns = new Map<PeriodCategory, number>();
-  const demandBounds = new Map<PeriodCategory, [number, number]>();
-  for (const [category, rate] of rates) {
-    if (rate <= 0) continue;
-    const floor = demandFloorKw(settings, category);
-    let fixedPeak = 0;
-    for (let t = 0; t < T; t++) if (slots[t].category === category) fixedPeak = Math.max(fixedPeak, fixed.load[t]);
-    // A floor above the limit bills the floor whatever the plan does; the limit then holds per slot.
-    const carriesLimit = limit === undefined || floor <= limit;
-    demandBounds.set(category, carriesLimit ? [Math.max(floor, fixedPeak), limit ?? Infinity] : [floor, floor]);
-    demandColumns.set(category, -1);
-  }
-  const viaDemand = (t: number) =>
-    demandColumns.has(slots[t].category) && demandBounds.get(slots[t].category)![1] !== demandBounds.get(slots[t].category)![0];
-  const electric = new Uint8Array(T);
-  for (const r of runs) if (r.option.electricKw > 0) for (let t = r.start; t < runEnd(r); t++) electric[t] = 1;
-  const peakRow = new Int32Array(T).fill(-1);
-  for (let t = 0; t < T; t++) {
-    if (!electric[t]) continue;
-    if (viaDemand(t)) peakRow[t] = addRow(-Infinity, -fixed.load[t], { kind: 'peak', slot: t });
-    else if (limit !== undefined) peakRow[t] = addRow(-Infinity, limit - fixed.load[t], { kind: 'peak', slot: t });
-  }
-  runs.forEach((r, col) => {
-    if (r.option.electricKw > 0)
-      for (let t = r.start; t < runEnd(r); t++) if (peakRow[t] >= 0) entries[col].push(peakRow[t], electricKwAt(r.option, t));
-  });
-
-  // Column costs and the extra columns.
-  const energyRates = slots.map((s) => s.energyRate);
-  const cost: number[] = runs.map((r) => runObjective(problem, r, slotHours, energyRates));
-  const lower: number[] = runs.map(() => 0);
-  const upper: number[] = runs.map(() => 1);
-  const integer: number[] = runs.map(() => 1);
-  const addColumn = (c: number, lo: number, hi: number, column: number[]) => {
-    cost.push(c);
-    lower.push(lo);
-    upper.push(hi);
-    integer.push(0);
-    entries.push(column);
-    return entries.length - 1;
-  };
-  for (const category of demandColumns.keys()) {
-    const column: number[] = [];
-    for (let t = 0; t < T; t++) if (peakRow[t] >= 0 && slots[t].category === category && viaDemand(t)) column.push(peakRow[t], -1);
-    const [lo, hi] = demandBounds.get(category)!;
-    demandColumns.set(category, addColumn(rates.get(category)!, lo, hi, column));
-  }
-  let makespanColumn: number | undefined;
-  let balanceColumn: number | undefined;
-  if (settings.objective === 'minimize_makespan') {
-    // C ≥ every run's end; and C ≥ a heater's first possible start + all the work it takes on (a valid cut).
-    const column: number[] = [];
-    for (const j of jobs) {
-      const row = addRow(-Infinity, 0, { kind: 'objective' });
-      for (const col of colsOfJob.get(j)!) entries[col].push(row, runEnd(runs[col]));
-      column.push(row, -1);
-    }
-    for (const heater of equipment) {
-      const cols = byHeater.get(heater.id)!;
-      if (!cols.length || rules.stacking.get(heater.id) != null) continue;
-      const held = fixed.placedOn(heater.id);
-      const first = Math.min(
-        cols.reduce((m, c) => Math.min(m, runs[c].start), Infinity),
-        held.reduce((m, r) => Math.min(m, r.start), Infinity),
-      );
-      const heldSlots = held.reduce((s, r) => s + r.option.durationSlots, 0);
-      const row = addRow(-Infinity, -(first + heldSlots), { kind: 'objective' });
-      for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
-      column.push(row, -1);
-    }
-    const fixedEnd = fixed.runs.reduce((m, r) => (r ? Math.max(m, runEnd(r)) : m), 0);
-    makespanColumn = addColumn(slotHours, fixedEnd, T, column);
-  } else if (settings.objective === 'balance_resources') {
-    const column: number[] = [];
-    let fixedMax = 0;
-    for (const heater of equipment) {
-      const heldSlots = fixed.placedOn(heater.id).reduce((s, r) => s + r.option.durationSlots, 0);
-      fixedMax = Math.max(fixedMax, heldSlots);
-      const cols = byHeater.get(heater.id)!;
-      if (!cols.length) continue;
-      const row = addRow(-Infinity, -heldSlots, { kind: 'objective' });
-      for (const col of cols) entries[col].push(row, runs[col].option.durationSlots);
-      column.push(row, -1);
-    }
-    balanceColumn = addColumn(slotHours, fixedMax, Infinity, column);
-  }
-  const skipColumns = new Map<number, number>();
-  const skipLinks = precedenceRows.map((p) => ({ ...p, link: addRow(0, Infinity, { kind: 'precedence', from: p.from, to: p.to }) }));
-  for (const j of jobs) {
-    const column = [jobRow.get(j)!, 1];
-    for (const p of skipLinks) {
-      if (p.to === j) column.push(p.row, p.bigM, p.link, 1);
-      if (p.from === j) column.push(p.link, -1);
-    }
-    skipColumns.set(j, addColumn(context.skipPenalty[j], 0, allowSkip ? 1 : 0, column));
-  }
-
-  const numCols = entries.length;
-  const starts = new Int32Array(numCols + 1);
-  let nonzeros = 0;
-  entries.forEach((e, col) => (starts[col + 1] = nonzeros += e.length / 2));
-  const indices = new Int32Array(nonzeros);
-  const values = new Float64Array(nonzeros);
-  entries.forEach((e, col) => {
-    for (let k = 0; k < e.length; k += 2) {
-      indices[starts[col] + k / 2] = e[k];
-      values[starts[col] + k / 2] = e[k + 1];
-    }
-  });
-  return {
-    numCols,
-    numRows: rowLower.length,
-    colCost: Float64Array.from(cost),
-    colLower: Float64Array.from(lower),
-    colUpper: Float64Array.from(upper),
-    integrality: Int32Array.from(integer),
-    rowLower: Float64Array.from(rowLower),
-    rowUpper: Float64Array.from(rowUpper),
-    starts,
-    indices,
-    values,
-    runs,
-    jobs,
-    skipColumns,
-    demandColumns,
-    makespanColumn,
-    balanceColumn,
-    rowLabels,
-  };
+  const max = s.rules.maxStarts.get(heater.id);
+  if (max !== undefined) startsPerDay(m, s, heater.id, max);
 }
 
 /** A run's own share of the objective: its energy (cost objectives) plus its weighted lateness (tardiness). */
-export function runObjective(problem: PlanningProblem, run: Run, slotHours: number, energyRates: number[]): number {
+function runObjective(problem: PlanningProblem, run: Run, slotHours: number, energyRates: number[]): number {
   const { settings, grid } = problem;
   if (!costObjective(problem)) return 0;
   let cost = runCost(run.option, run.start, slotHours, energyRates);

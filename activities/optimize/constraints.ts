@@ -1,0 +1,303 @@
+import type { Equipment } from '../../domain/equipment.ts';
+import { electricKwAt } from '../../domain/heating.ts';
+import { demandRates } from '../../domain/load.ts';
+import { pointOf } from '../../domain/placements.ts';
+import { runEnd, type PlanRules, type PlanState, type Run } from '../../domain/plan-state.ts';
+import type { PlanningProblem } from '../../domain/problem.ts';
+import { demandFloorKw } from '../../domain/settings.ts';
+import type { PeriodCategory } from '../../domain/tariff.ts';
+import type { SparseModelBuilder } from './sparse-model.ts';
+
+// The constraints of MODEL.md, one function each, numbered like it. Run `i` of the scope is column `i`.
+
+/** The rule a row of the model stands for (slots and days are the grid's; jobs are problem indices). */
+export type RowLabel =
+  | { kind: 'job'; job: number }
+  | { kind: 'heater'; heaterId: string; slot: number }
+  | { kind: 'stacking'; heaterId: string; slot: number }
+  | { kind: 'starts'; heaterId: string; day: number }
+  | { kind: 'changeover'; heaterId: string; slot: number }
+  | { kind: 'precedence'; from: number; to: number }
+  | { kind: 'peak'; slot: number }
+  | { kind: 'objective' };
+
+export type ModelBuilder = SparseModelBuilder<RowLabel>;
+
+/** What the constraints read: the problem, the model's runs and jobs, and the plan held in place around them. */
+export interface ModelScope {
+  problem: PlanningProblem;
+  rules: PlanRules;
+  runs: Run[];
+  jobs: number[];
+  /** Runs already placed (held in place around a neighbourhood; nothing for the whole problem). */
+  fixed: PlanState;
+  slotCount: number;
+  columnsOnHeater: Map<string, number[]>;
+  columnsOfJob: Map<number, number[]>;
+}
+
+export function modelScope(problem: PlanningProblem, rules: PlanRules, runs: Run[], jobs: number[], fixed: PlanState): ModelScope {
+  const columnsOnHeater = new Map(problem.equipment.map((h) => [h.id, [] as number[]]));
+  const columnsOfJob = new Map(jobs.map((j) => [j, [] as number[]]));
+  runs.forEach((r, col) => {
+    columnsOnHeater.get(r.option.equipmentId)!.push(col);
+    columnsOfJob.get(r.jobIndex)!.push(col);
+  });
+  return { problem, rules, runs, jobs, fixed, slotCount: problem.grid.slotCount, columnsOnHeater, columnsOfJob };
+}
+
+const EPS = 1e-9;
+
+/** Slots `[from, to)` of a column's run that a rule counts. */
+type Span = (col: number) => [number, number];
+
+/** How many of the columns' spans cover each slot. */
+function coverCount(slotCount: number, cols: number[], span: Span): Int32Array {
+  const cover = new Int32Array(slotCount);
+  for (const col of cols) {
+    const [from, to] = span(col);
+    for (let t = from; t < to; t++) cover[t]++;
+  }
+  return cover;
+}
+
+/** Per slot, the row `addRowAt(t)` adds (-1 where it adds none), in slot order. */
+function rowPerSlot(slotCount: number, addRowAt: (t: number) => number | null): Int32Array {
+  const rows = new Int32Array(slotCount).fill(-1);
+  for (let t = 0; t < slotCount; t++) rows[t] = addRowAt(t) ?? -1;
+  return rows;
+}
+
+/** Puts `value(col, t)` for each column in the row of every slot of its span that has one. */
+function fillSlotRows(m: ModelBuilder, rows: Int32Array, cols: Iterable<number>, span: Span, value: (col: number, t: number) => number) {
+  for (const col of cols) {
+    const [from, to] = span(col);
+    for (let t = from; t < to; t++) if (rows[t] >= 0) m.add(col, rows[t], value(col, t));
+  }
+}
+
+const runSpan =
+  (s: ModelScope): Span =>
+  (col) => [s.runs[col].start, runEnd(s.runs[col])];
+
+/** 1. Each job once, or left out: `Σ_{h,s} x[j,h,s] (+ u[j], see `leftOutColumns`) = 1`. Returns each job's row. */
+export function eachJobOnce(m: ModelBuilder, s: ModelScope): Map<number, number> {
+  const rowOf = new Map(s.jobs.map((job) => [job, m.addRow(1, 1, { kind: 'job', job })]));
+  s.runs.forEach((r, col) => m.add(col, rowOf.get(r.jobIndex)!, 1));
+  return rowOf;
+}
+
+/** 2. One job at a time per heater, with min off time: `Σ x ≤ 1` in every slot that two or more runs hold. */
+export function oneJobAtATime(m: ModelBuilder, s: ModelScope, heaterId: string): void {
+  const cols = s.columnsOnHeater.get(heaterId)!;
+  const off = s.rules.offSlots.get(heaterId)!;
+  const held: Span = (col) => [s.runs[col].start, Math.min(s.slotCount, runEnd(s.runs[col]) + off)];
+  const cover = coverCount(s.slotCount, cols, held);
+  const rows = rowPerSlot(s.slotCount, (t) => (cover[t] > 1 ? m.addRow(-Infinity, 1, { kind: 'heater', heaterId, slot: t }) : null));
+  fillSlotRows(m, rows, cols, held, () => 1);
+}
+
+/** 3. Stacking heaters: `Σ q · x ≤ capacityKw` (less the heat held in place) in every slot the runs could overfill. */
+export function stackingCapacity(m: ModelBuilder, s: ModelScope, heaterId: string, capacityKw: number): void {
+  const cols = s.columnsOnHeater.get(heaterId)!;
+  const span = runSpan(s);
+  const heat = new Float64Array(s.slotCount);
+  for (const col of cols) for (let t = s.runs[col].start; t < runEnd(s.runs[col]); t++) heat[t] += s.runs[col].option.thermalKw;
+  const rows = rowPerSlot(s.slotCount, (t) => {
+    const held = s.fixed.stackedOn(heaterId, t);
+    return heat[t] + held > capacityKw + EPS ? m.addRow(-Infinity, capacityKw - held, { kind: 'stacking', heaterId, slot: t }) : null;
+  });
+  fillSlotRows(m, rows, cols, span, (col) => s.runs[col].option.thermalKw);
+}
+
+/**
+ * 4. Changeovers (family A → B takes `g` slots, more than the off time): in every slot t that a B run
+ * covers and an A run's tail `[end, end + g)` covers, `Σ A tails + M · Σ B runs ≤ M`, with `M` the
+ * most A tails that can cover one slot.
+ */
+export function changeovers(m: ModelBuilder, s: ModelScope, heater: Equipment): void {
+  const cols = s.columnsOnHeater.get(heater.id)!;
+  const off = s.rules.offSlots.get(heater.id)!;
+  for (const c of heater.changeovers) {
+    const gap = s.rules.gapSlots(heater.id, c.fromFamily, c.toFamily);
+    if (gap <= off) continue;
+    const from = cols.filter((col) => s.rules.families[s.runs[col].jobIndex] === c.fromFamily);
+    const to = cols.filter((col) => s.rules.families[s.runs[col].jobIndex] === c.toFamily);
+    if (!from.length || !to.length) continue;
+    const tail: Span = (col) => [runEnd(s.runs[col]), Math.min(s.slotCount, runEnd(s.runs[col]) + gap)];
+    const tails = coverCount(s.slotCount, from, tail);
+    const occupied = coverCount(s.slotCount, to, runSpan(s));
+    const shortest = from.reduce((min, col) => Math.min(min, s.runs[col].option.durationSlots), Infinity);
+    const M = Math.max(1, Math.ceil(gap / (shortest + off)));
+    const label = (t: number): RowLabel => ({ kind: 'changeover', heaterId: heater.id, slot: t });
+    const rows = rowPerSlot(s.slotCount, (t) => (tails[t] && occupied[t] ? m.addRow(-Infinity, M, label(t)) : null));
+    fillSlotRows(m, rows, from, tail, () => 1);
+    fillSlotRows(m, rows, to, runSpan(s), () => M);
+  }
+}
+
+/** 5. Starts per day: per local day, `Σ x over runs starting that day ≤ maxStartsPerDay` (less the starts held in place), where more could start. */
+export function startsPerDay(m: ModelBuilder, s: ModelScope, heaterId: string, max: number): void {
+  const byDay = new Map<number, number[]>();
+  for (const col of s.columnsOnHeater.get(heaterId)!) {
+    const day = s.rules.slotDay[s.runs[col].start];
+    byDay.set(day, [...(byDay.get(day) ?? []), col]);
+  }
+  for (const [day, cols] of byDay) {
+    const left = max - s.fixed.startsOn(heaterId, day);
+    if (cols.length <= left) continue;
+    const row = m.addRow(-Infinity, left, { kind: 'starts', heaterId, day });
+    for (const col of cols) m.add(col, row, 1);
+  }
+}
+
+/** A precedence row of constraint 6, for the left-out columns that relax it. */
+interface PrecedenceRow {
+  row: number;
+  from: number;
+  to: number;
+  /** Enough to relax the row when the successor is left out. */
+  bigM: number;
+}
+
+/**
+ * 6. Precedence `j → k` between two jobs of the model, with lag `L`:
+ * `Σ point_k(x) · x − Σ point_j(x) · x (+ M · u[k], see `leftOutColumns`) ≥ L`.
+ */
+export function precedence(m: ModelBuilder, s: ModelScope): PrecedenceRow[] {
+  const rows: PrecedenceRow[] = [];
+  const point = (which: 'start' | 'end', col: number) => pointOf(which, s.runs[col].start, s.runs[col].option.durationSlots);
+  for (const e of s.rules.edges) {
+    if (!s.columnsOfJob.has(e.from) || !s.columnsOfJob.has(e.to)) continue;
+    const row = m.addRow(e.lagSlots, Infinity, { kind: 'precedence', from: e.from, to: e.to });
+    for (const col of s.columnsOfJob.get(e.to)!) m.add(col, row, point(e.toPoint, col));
+    for (const col of s.columnsOfJob.get(e.from)!) m.add(col, row, -point(e.fromPoint, col));
+    rows.push({ row, to: e.to, from: e.from, bigM: 2 * s.slotCount + Math.abs(e.lagSlots) });
+  }
+  return rows;
+}
+
+/** D[c] of a billed tariff category, and its bounds. */
+interface DemandColumn {
+  col: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * D[c] per tariff category with a demand rate (cost objectives): at least the floor (base load,
+ * incumbent peak, ratchet) and the load held in place, at most peakLimitKw; a floor above the
+ * limit is billed whatever the plan does, and fixes D[c] there (the limit then holds per slot, 8).
+ */
+export function demandColumns(m: ModelBuilder, s: ModelScope, costObjective: boolean): Map<PeriodCategory, DemandColumn> {
+  const { settings, slots } = s.problem;
+  const limit = settings.peakLimitKw;
+  const columns = new Map<PeriodCategory, DemandColumn>();
+  for (const [category, rate] of costObjective ? demandRates(s.problem) : []) {
+    if (rate <= 0) continue;
+    const floor = demandFloorKw(settings, category);
+    let fixedPeak = 0;
+    for (let t = 0; t < s.slotCount; t++) if (slots[t].category === category) fixedPeak = Math.max(fixedPeak, s.fixed.load[t]);
+    const [lower, upper] = limit === undefined || floor <= limit ? [Math.max(floor, fixedPeak), limit ?? Infinity] : [floor, floor];
+    columns.set(category, { col: m.addColumn(rate, lower, upper), lower, upper });
+  }
+  return columns;
+}
+
+/** 7. Demand peak: in a slot of a billed category whose D[c] can move, `Σ e · x − D[c] ≤ −load held in place`. */
+function demandPeak(m: ModelBuilder, s: ModelScope, t: number, demand: DemandColumn | undefined): number | null {
+  if (!demand || demand.upper === demand.lower) return null;
+  const row = m.addRow(-Infinity, -s.fixed.load[t], { kind: 'peak', slot: t });
+  m.add(demand.col, row, -1);
+  return row;
+}
+
+/** 8. Contractual peak limit, in the other slots: `Σ e · x ≤ peakLimitKw − load held in place`. */
+function peakLimit(m: ModelBuilder, s: ModelScope, t: number): number | null {
+  const limit = s.problem.settings.peakLimitKw;
+  return limit === undefined ? null : m.addRow(-Infinity, limit - s.fixed.load[t], { kind: 'peak', slot: t });
+}
+
+/** The site's load in every slot where an electric run may run: a demand-peak row (7) or a peak-limit row (8). */
+export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<PeriodCategory, DemandColumn>): void {
+  const electric = s.runs.flatMap((r, col) => (r.option.electricKw > 0 ? [col] : []));
+  const running = coverCount(s.slotCount, electric, runSpan(s));
+  const rows = rowPerSlot(s.slotCount, (t) =>
+    running[t] ? (demandPeak(m, s, t, demand.get(s.problem.slots[t].category)) ?? peakLimit(m, s, t)) : null,
+  );
+  fillSlotRows(m, rows, electric, runSpan(s), (col, t) => electricKwAt(s.runs[col].option, t));
+}
+
+/**
+ * 9. Makespan: `Σ end(x) · x ≤ C` per job, and per heater `first start + Σ d · x ≤ C` (a valid cut
+ * that gives the LP the machine-load bound), counting the runs held in place. Returns C's column.
+ */
+export function makespan(m: ModelBuilder, s: ModelScope, slotHours: number): number {
+  const fixedEnd = s.fixed.runs.reduce((max, r) => (r ? Math.max(max, runEnd(r)) : max), 0);
+  const C = m.addColumn(slotHours, fixedEnd, s.slotCount);
+  for (const j of s.jobs) {
+    const row = m.addRow(-Infinity, 0, { kind: 'objective' });
+    for (const col of s.columnsOfJob.get(j)!) m.add(col, row, runEnd(s.runs[col]));
+    m.add(C, row, -1);
+  }
+  for (const heater of s.problem.equipment) {
+    const cols = s.columnsOnHeater.get(heater.id)!;
+    if (!cols.length || s.rules.stacking.get(heater.id) != null) continue;
+    const held = s.fixed.placedOn(heater.id);
+    const first = Math.min(
+      cols.reduce((min, col) => Math.min(min, s.runs[col].start), Infinity),
+      held.reduce((min, r) => Math.min(min, r.start), Infinity),
+    );
+    const heldSlots = held.reduce((sum, r) => sum + r.option.durationSlots, 0);
+    const row = m.addRow(-Infinity, -(first + heldSlots), { kind: 'objective' });
+    for (const col of cols) m.add(col, row, s.runs[col].option.durationSlots);
+    m.add(C, row, -1);
+  }
+  return C;
+}
+
+/** 10. Balance: per heater `Σ d · x ≤ B`, counting the runs held in place. Returns B's column. */
+export function balance(m: ModelBuilder, s: ModelScope, slotHours: number): number {
+  const heldSlots = (heaterId: string) => s.fixed.placedOn(heaterId).reduce((sum, r) => sum + r.option.durationSlots, 0);
+  const B = m.addColumn(slotHours, Math.max(0, ...s.problem.equipment.map((h) => heldSlots(h.id))), Infinity);
+  for (const heater of s.problem.equipment) {
+    const cols = s.columnsOnHeater.get(heater.id)!;
+    if (!cols.length) continue;
+    const row = m.addRow(-Infinity, -heldSlots(heater.id), { kind: 'objective' });
+    for (const col of cols) m.add(col, row, s.runs[col].option.durationSlots);
+    m.add(B, row, -1);
+  }
+  return B;
+}
+
+/**
+ * The left-out columns u[j] (at most 0 when every job must be placed): 1 in the job's row (1), M in
+ * the rows of its predecessors (6), and the rows `u[k] ≥ u[j]` that leave a successor out with its
+ * predecessor. Returns each job's column.
+ */
+export function leftOutColumns(
+  m: ModelBuilder,
+  s: ModelScope,
+  {
+    jobRows,
+    precedenceRows,
+    penalty,
+    allowed,
+  }: { jobRows: Map<number, number>; precedenceRows: PrecedenceRow[]; penalty: Float64Array; allowed: boolean },
+): Map<number, number> {
+  const links = precedenceRows.map((p) => ({ ...p, link: m.addRow(0, Infinity, { kind: 'precedence', from: p.from, to: p.to }) }));
+  const columns = new Map<number, number>();
+  for (const j of s.jobs) {
+    const col = m.addColumn(penalty[j], 0, allowed ? 1 : 0);
+    m.add(col, jobRows.get(j)!, 1);
+    for (const p of links) {
+      if (p.to === j) {
+        m.add(col, p.row, p.bigM);
+        m.add(col, p.link, 1);
+      }
+      if (p.from === j) m.add(col, p.link, -1);
+    }
+    columns.set(j, col);
+  }
+  return columns;
+}
