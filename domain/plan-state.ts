@@ -152,13 +152,7 @@ export class PlanState {
     while (i < starts.length) {
       const next = this.nextStartToTry({ jobIndex, option, start: starts[i] });
       if (next === null) return starts[i];
-      let [lo, hi] = [i + 1, starts.length];
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (starts[mid] < next) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo;
+      i = firstNotBefore(i + 1, starts.length, (k) => starts[k] < next);
     }
     return undefined;
   }
@@ -217,6 +211,20 @@ export class PlanState {
   placedOn(heater: string): readonly Run[] {
     return this.byHeater.get(heater) ?? [];
   }
+}
+
+/**
+ * Binary search: the first index in `[from, to)` where `before(index)` is false (`before` must be
+ * true up to some index and false from there on), or `to`.
+ */
+export function firstNotBefore(from: number, to: number, before: (index: number) => boolean): number {
+  let [lo, hi] = [from, to];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Why none of a job's runs can join the plan: the rules that block them, most frequent first. */

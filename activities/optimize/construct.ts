@@ -1,7 +1,7 @@
 import prand from 'pure-rand';
 import { electricKwAt, type HeaterOption } from '../../domain/heating.ts';
 import { topologicalOrder } from '../../domain/placements.ts';
-import { PlanState, runEnd } from '../../domain/plan-state.ts';
+import { firstNotBefore, PlanState, runEnd, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
 import { columnsByJob, costObjective, type Milp, type ModelContext } from './milp.ts';
@@ -90,15 +90,44 @@ export function chosenFromVector(milp: Milp, jobCount: number, x: ArrayLike<numb
   return chosen;
 }
 
+/** Each billed tariff category's demand rate and its peak so far. */
+interface BilledPeaks {
+  rate: Map<PeriodCategory, number>;
+  peak: Map<PeriodCategory, number>;
+}
+
+/**
+ * `base` plus what running `run` on top of `load` adds to the demand charges: the rise of each
+ * billed category's peak above `billed.peak`, times its rate.
+ */
+function withDemandLift(base: number, run: Run, load: Float64Array, slots: PlanningProblem['slots'], billed: BilledPeaks): number {
+  if (run.option.electricKw <= 0) return base;
+  const lift = new Map<PeriodCategory, number>();
+  for (let t = run.start; t < runEnd(run); t++) {
+    const category = slots[t].category;
+    const peak = billed.peak.get(category);
+    if (peak === undefined) continue;
+    lift.set(category, Math.max(lift.get(category) ?? 0, load[t] + electricKwAt(run.option, t) - peak));
+  }
+  let cost = base;
+  for (const [category, up] of lift) if (up > 0) cost += up * billed.rate.get(category)!;
+  return cost;
+}
+
+/** Greedy insertion's running plan: its state, each heater's running slots, and each billed category's peak. */
+interface Insertion {
+  state: PlanState;
+  busySlots: Map<string, number>;
+  billed: BilledPeaks;
+}
+
 /**
  * Greedy insertion: jobs in precedence order, the most constrained first, each on the run that
  * adds least to the objective (energy plus the rise of each billed peak times its demand rate;
  * the end for makespan; the heater's load for balance), keeping every rule and the site load
  * under `capKw`. A job with no room stays unscheduled (-1).
  */
-// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
-export function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: Milp, capKw: number): number[] {
-  const { slots, settings } = problem;
+function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: Milp, capKw: number): number[] {
   const jobCount = problem.schedule.jobs.length;
   const byJob = columnsByJob(milp, jobCount);
   const jobs = problem.schedule.jobs;
@@ -108,66 +137,64 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
     context.rules.edges,
     (a, b) => byJob[a].length - byJob[b].length || jobs[a].deadline.localeCompare(jobs[b].deadline) || a - b,
   ).filter((j) => inModel.has(j));
-  const demandRate = new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]]));
-  const categoryPeak = new Map(
-    [...milp.demandColumns].map(([category, col]) => [category, Math.max(settings.baseLoadKw, milp.colLower[col])]),
-  );
-  const state = new PlanState(problem, context.rules);
-  const busySlots = new Map(problem.equipment.map((e) => [e.id, 0]));
+  const insertion: Insertion = {
+    state: new PlanState(problem, context.rules),
+    busySlots: new Map(problem.equipment.map((e) => [e.id, 0])),
+    billed: {
+      rate: new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]])),
+      peak: new Map(
+        [...milp.demandColumns].map(([category, col]) => [category, Math.max(problem.settings.baseLoadKw, milp.colLower[col])]),
+      ),
+    },
+  };
   const chosen = new Array<number>(jobCount).fill(-1);
-  const costs = costObjective(problem);
-
   for (const job of order) {
-    let best = -1;
-    let bestScore = Infinity;
-    let bestTie = Infinity;
-    for (const col of byJob[job]) {
-      const run = milp.runs[col];
-      const { option, start } = run;
-      const end = runEnd(run);
-      let overCap = false;
-      for (let t = start; t < end && !overCap; t++) overCap = state.load[t] + electricKwAt(option, t) > capKw + 1e-9;
-      if (overCap || !state.fits(run)) continue;
-      let score: number;
-      let tie = 0;
-      if (costs) {
-        score = milp.colCost[col];
-        const lift = new Map<PeriodCategory, number>();
-        if (option.electricKw > 0) {
-          for (let t = start; t < end; t++) {
-            const category = slots[t].category;
-            if (!demandRate.has(category)) continue;
-            lift.set(category, Math.max(lift.get(category) ?? 0, state.load[t] + electricKwAt(option, t) - categoryPeak.get(category)!));
-          }
-        }
-        for (const [category, up] of lift) if (up > 0) score += up * demandRate.get(category)!;
-      } else if (settings.objective === 'minimize_makespan') {
-        score = end;
-        tie = option.durationSlots;
-      } else {
-        score = busySlots.get(option.equipmentId)! + option.durationSlots;
-        tie = end;
-      }
-      if (score < bestScore - 1e-9 || (score < bestScore + 1e-9 && tie < bestTie)) {
-        best = col;
-        bestScore = score;
-        bestTie = tie;
-      }
-    }
-    if (best < 0) {
-      state.skip(job);
-      continue;
-    }
-    const run = milp.runs[best];
-    chosen[job] = best;
-    state.place(run);
-    busySlots.set(run.option.equipmentId, busySlots.get(run.option.equipmentId)! + run.option.durationSlots);
-    for (let t = run.start; t < runEnd(run); t++) {
-      const category = slots[t].category;
-      if (categoryPeak.has(category)) categoryPeak.set(category, Math.max(categoryPeak.get(category)!, state.load[t]));
+    const best = cheapestInsertion(problem, milp, insertion, byJob[job], capKw);
+    if (best < 0) insertion.state.skip(job);
+    else {
+      chosen[job] = best;
+      insert(problem, insertion, milp.runs[best]);
     }
   }
   return chosen;
+}
+
+/** The column among `cols` that fits under `capKw` and adds least (ties: the shorter run, or the earlier end), or -1. */
+function cheapestInsertion(problem: PlanningProblem, milp: Milp, insertion: Insertion, cols: number[], capKw: number): number {
+  const { state } = insertion;
+  let best = -1;
+  let bestScore = Infinity;
+  let bestTie = Infinity;
+  for (const col of cols) {
+    const run = milp.runs[col];
+    let overCap = false;
+    for (let t = run.start; t < runEnd(run) && !overCap; t++) overCap = state.load[t] + electricKwAt(run.option, t) > capKw + 1e-9;
+    if (overCap || !state.fits(run)) continue;
+    const [score, tie] = insertionScore(problem, milp, insertion, col);
+    if (score < bestScore - 1e-9 || (score < bestScore + 1e-9 && tie < bestTie)) {
+      best = col;
+      bestScore = score;
+      bestTie = tie;
+    }
+  }
+  return best;
+}
+
+/** What inserting the column adds to the objective, and what breaks ties. */
+function insertionScore(problem: PlanningProblem, milp: Milp, { state, busySlots, billed }: Insertion, col: number): [number, number] {
+  const run = milp.runs[col];
+  if (costObjective(problem)) return [withDemandLift(milp.colCost[col], run, state.load, problem.slots, billed), 0];
+  if (problem.settings.objective === 'minimize_makespan') return [runEnd(run), run.option.durationSlots];
+  return [busySlots.get(run.option.equipmentId)! + run.option.durationSlots, runEnd(run)];
+}
+
+function insert(problem: PlanningProblem, { state, busySlots, billed }: Insertion, run: Run): void {
+  state.place(run);
+  busySlots.set(run.option.equipmentId, busySlots.get(run.option.equipmentId)! + run.option.durationSlots);
+  for (let t = run.start; t < runEnd(run); t++) {
+    const category = problem.slots[t].category;
+    if (billed.peak.has(category)) billed.peak.set(category, Math.max(billed.peak.get(category)!, state.load[t]));
+  }
 }
 
 /**
@@ -175,63 +202,12 @@ export function insertGreedily(problem: PlanningProblem, context: ModelContext, 
  * decided) that can finish first, and on its heater run whichever conflicting ready job (one that
  * could start there before that finish) ranks highest by `rank`, as early as it fits.
  */
-// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
-export function activeSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, rank: ArrayLike<number>): number[] {
+function activeSchedule(problem: PlanningProblem, context: ModelContext, milp: Milp, rank: ArrayLike<number>): number[] {
   const jobCount = problem.schedule.jobs.length;
-  const byJob = columnsByJob(milp, jobCount);
-  const inModel = new Set(milp.jobs);
-  const waitingFor = new Array<number>(jobCount).fill(0);
-  const successors: number[][] = Array.from({ length: jobCount }, () => []);
-  for (const e of context.rules.edges) {
-    if (!inModel.has(e.from) || !inModel.has(e.to)) continue;
-    waitingFor[e.to]++;
-    successors[e.from].push(e.to);
-  }
   const state = new PlanState(problem, context.rules);
   const chosen = new Array<number>(jobCount).fill(-1);
-  const ready = new Set(milp.jobs.filter((j) => waitingFor[j] === 0));
-  const decide = (job: number) => {
-    ready.delete(job);
-    for (const k of successors[job]) if (--waitingFor[k] === 0) ready.add(k);
-  };
-  // Each job's runs per option (heater and length), by start as built: on each, the first that fits ends first.
-  const runsOn = byJob.map((cols) => {
-    const byOption = new Map<HeaterOption, number[]>();
-    for (const col of cols) {
-      const list = byOption.get(milp.runs[col].option);
-      if (list) list.push(col);
-      else byOption.set(milp.runs[col].option, [col]);
-    }
-    return byOption;
-  });
-  /** The fitting run of `job` that ends first (on `heater`, if given), skipping past the runs that block a heater. */
-  const earliest = (job: number, heater?: string) => {
-    let best = -1;
-    for (const [option, cols] of runsOn[job]) {
-      if (heater !== undefined && option.equipmentId !== heater) continue;
-      let i = 0;
-      while (i < cols.length) {
-        const run = milp.runs[cols[i]];
-        if (best >= 0 && runEnd(run) >= runEnd(milp.runs[best])) break;
-        const next = state.nextStartToTry(run);
-        if (next === null) {
-          best = cols[i];
-          break;
-        }
-        i = firstAtOrAfter(cols, next, i + 1);
-      }
-    }
-    return best;
-  };
-  const firstAtOrAfter = (cols: number[], start: number, from: number) => {
-    let [lo, hi] = [from, cols.length];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (milp.runs[cols[mid]].start < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const { ready, decide } = precedenceQueue(context, milp, jobCount);
+  const earliest = earliestFitting(milp, state, columnsByJob(milp, jobCount));
   while (ready.size) {
     let first = -1;
     for (const job of [...ready].sort((a, b) => a - b)) {
@@ -244,22 +220,69 @@ export function activeSchedule(problem: PlanningProblem, context: ModelContext, 
     if (first < 0) continue;
     const heater = milp.runs[first].option.equipmentId;
     const finish = runEnd(milp.runs[first]);
-    let pick = milp.runs[first].jobIndex;
-    let pickCol = first;
+    let pick = first;
     for (const job of ready) {
-      if (job === pick) continue;
+      const picked = milp.runs[pick].jobIndex;
+      if (job === picked) continue;
       const col = earliest(job, heater);
       if (col < 0 || milp.runs[col].start >= finish) continue;
-      if (rank[job] > rank[pick] || (rank[job] === rank[pick] && job < pick)) {
-        pick = job;
-        pickCol = col;
-      }
+      if (rank[job] > rank[picked] || (rank[job] === rank[picked] && job < picked)) pick = col;
     }
-    chosen[pick] = pickCol;
-    state.place(milp.runs[pickCol]);
-    decide(pick);
+    chosen[milp.runs[pick].jobIndex] = pick;
+    state.place(milp.runs[pick]);
+    decide(milp.runs[pick].jobIndex);
   }
   return chosen;
+}
+
+/** The jobs whose predecessors are all decided; `decide` takes a job out and releases its successors. */
+function precedenceQueue(context: ModelContext, milp: Milp, jobCount: number): { ready: Set<number>; decide: (job: number) => void } {
+  const inModel = new Set(milp.jobs);
+  const waitingFor = new Array<number>(jobCount).fill(0);
+  const successors: number[][] = Array.from({ length: jobCount }, () => []);
+  for (const e of context.rules.edges) {
+    if (!inModel.has(e.from) || !inModel.has(e.to)) continue;
+    waitingFor[e.to]++;
+    successors[e.from].push(e.to);
+  }
+  const ready = new Set(milp.jobs.filter((j) => waitingFor[j] === 0));
+  const decide = (job: number) => {
+    ready.delete(job);
+    for (const k of successors[job]) if (--waitingFor[k] === 0) ready.add(k);
+  };
+  return { ready, decide };
+}
+
+/** For a job, the fitting run that ends first (on `heater`, if given), skipping past the runs that block a heater; -1 if none. */
+function earliestFitting(milp: Milp, state: PlanState, byJob: number[][]): (job: number, heater?: string) => number {
+  // Each job's runs per option (heater and length), by start as built: on each, the first that fits ends first.
+  const runsOn = byJob.map((cols) => {
+    const byOption = new Map<HeaterOption, number[]>();
+    for (const col of cols) {
+      const list = byOption.get(milp.runs[col].option);
+      if (list) list.push(col);
+      else byOption.set(milp.runs[col].option, [col]);
+    }
+    return byOption;
+  });
+  return (job, heater) => {
+    let best = -1;
+    for (const [option, cols] of runsOn[job]) {
+      if (heater !== undefined && option.equipmentId !== heater) continue;
+      let i = 0;
+      while (i < cols.length) {
+        const run = milp.runs[cols[i]];
+        if (best >= 0 && runEnd(run) >= runEnd(milp.runs[best])) break;
+        const next = state.nextStartToTry(run);
+        if (next === null) {
+          best = cols[i];
+          break;
+        }
+        i = firstNotBefore(i + 1, cols.length, (k) => milp.runs[cols[k]].start < next);
+      }
+    }
+    return best;
+  };
 }
 
 /** Work left from each job to the end of its longest chain of successors (shortest durations), in slots. */
@@ -324,8 +347,7 @@ export function constructPlan(
  * least (energy plus the rise of each billed peak above the others' load); repeat while a pass
  * improves, up to `until`.
  */
-// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
-export function reinsertJobs(
+function reinsertJobs(
   problem: PlanningProblem,
   context: ModelContext,
   milp: Milp,
@@ -333,14 +355,7 @@ export function reinsertJobs(
   until = Infinity,
   passes = 5,
 ): ColumnPlan {
-  const { slots } = problem;
-  const T = problem.grid.slotCount;
   const byJob = columnsByJob(milp, problem.schedule.jobs.length);
-  const rate = slots.map((s) => {
-    const col = milp.demandColumns.get(s.category);
-    return col === undefined ? 0 : milp.colCost[col];
-  });
-  const categories = [...milp.demandColumns];
   const chosen = [...plan.chosen];
   const state = new PlanState(problem, context.rules);
   for (const k of milp.jobs) {
@@ -352,32 +367,7 @@ export function reinsertJobs(
     for (const job of milp.jobs) {
       if (chosen[job] < 0 || performance.now() >= until) continue;
       state.remove(milp.runs[chosen[job]]);
-      // Each billed category's peak without this job.
-      const peak = new Map(categories.map(([category, col]) => [category, milp.colLower[col]]));
-      for (let t = 0; t < T; t++)
-        if (peak.has(slots[t].category)) peak.set(slots[t].category, Math.max(peak.get(slots[t].category)!, state.load[t]));
-      const added = (col: number) => {
-        const run = milp.runs[col];
-        let cost = milp.colCost[col];
-        const lift = new Map<PeriodCategory, number>();
-        for (let t = run.start; t < runEnd(run); t++) {
-          if (!rate[t]) continue;
-          const over = state.load[t] + electricKwAt(run.option, t) - peak.get(slots[t].category)!;
-          if (over > (lift.get(slots[t].category) ?? 0)) lift.set(slots[t].category, over);
-        }
-        for (const [category, up] of lift) cost += up * milp.colCost[milp.demandColumns.get(category)!];
-        return cost;
-      };
-      let best = chosen[job];
-      let bestCost = added(best);
-      for (const col of byJob[job]) {
-        if (col === best || !state.fits(milp.runs[col])) continue;
-        const cost = added(col);
-        if (cost < bestCost - 1e-6) {
-          best = col;
-          bestCost = cost;
-        }
-      }
+      const best = cheapestReinsertion(problem, milp, state, byJob[job], chosen[job]);
       if (best !== chosen[job]) {
         chosen[job] = best;
         moved = true;
@@ -388,4 +378,41 @@ export function reinsertJobs(
   }
   const objective = planObjective(problem, context, milp, chosen);
   return objective < plan.objective - 1e-9 ? { chosen, objective } : plan;
+}
+
+/** The column among `cols` that adds least to the plan in `state` (which no longer holds the job), `current` unless another is cheaper. */
+function cheapestReinsertion(problem: PlanningProblem, milp: Milp, state: PlanState, cols: number[], current: number): number {
+  const { slots } = problem;
+  // Each billed category's peak without this job.
+  const billed: BilledPeaks = { rate: new Map(), peak: new Map() };
+  for (const [category, col] of milp.demandColumns) {
+    billed.rate.set(category, milp.colCost[col]);
+    billed.peak.set(category, milp.colLower[col]);
+  }
+  for (let t = 0; t < problem.grid.slotCount; t++) {
+    const peak = billed.peak.get(slots[t].category);
+    if (peak !== undefined) billed.peak.set(slots[t].category, Math.max(peak, state.load[t]));
+  }
+  const added = (col: number) => withDemandLift(milp.colCost[col], milp.runs[col], state.load, slots, billed);
+  let best = current;
+  let bestCost = added(best);
+  for (const col of cols) {
+    if (col === best || !state.fits(milp.runs[col])) continue;
+    const cost = added(col);
+    if (cost < bestCost - 1e-6) {
+      best = col;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+/** Whether the plan places every job of the model. */
+export const isComplete = (milp: Milp, plan: ColumnPlan) => milp.jobs.every((j) => plan.chosen[j] >= 0);
+
+/** The plan with the lower objective (the first on a tie), or whichever there is. */
+export function better(a: ColumnPlan | null, b: ColumnPlan | null): ColumnPlan | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.objective < a.objective ? b : a;
 }
