@@ -4,9 +4,10 @@ import { slotStartMs } from '../../domain/slot-grid.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { PlanState, runEnd } from '../../domain/plan-state.ts';
 import type { RowLabel } from './constraints.ts';
+import { withModel } from './highs.ts';
 import { assembleMilp, type Milp, type ModelContext } from './milp.ts';
 
-/** Bigger conflict models take seconds of LP solves (3 s at 6,000 columns); past the time limit, that is not worth it. */
+/** Bigger conflict models take seconds of LP solves, past the time limit: not worth it for an explanation. */
 const IIS_MAX_COLUMNS = 4_000;
 /** More jobs left out than this is an overloaded day, not a conflict to explain. */
 const MAX_LEFT_OUT = 5;
@@ -40,27 +41,20 @@ export function findConflict(highs: Highs, problem: PlanningProblem, context: Mo
   const runs = milp.runs.filter((r) => near.has(r.jobIndex));
   if (runs.length > IIS_MAX_COLUMNS) return null;
   const sub = assembleMilp(problem, context, runs, jobs, new PlanState(problem, context.rules), false);
-  const model = highs.createModel({
-    numCols: sub.numCols,
-    numRows: sub.numRows,
-    colCost: sub.colCost,
-    colLower: sub.colLower,
-    colUpper: sub.colUpper,
-    rowLower: sub.rowLower,
-    rowUpper: sub.rowUpper,
-    matrix: { format: 'csc', numRows: sub.numRows, numCols: sub.numCols, starts: sub.starts, indices: sub.indices, values: sub.values },
-  });
-  try {
-    model.options.set({ output_flag: false, iis_strategy: IIS_FROM_LP });
-    if (model.run().modelStatus !== highs.constants.modelStatus.infeasible) return null;
-    const conflict = describe(
-      problem,
-      [...model.getIis().rowIndex].map((row) => sub.rowLabels[row]),
-    );
-    return conflict && conflict.jobs.size <= MAX_CONFLICT_JOBS ? conflict : null;
-  } finally {
-    model.dispose();
-  }
+  return withModel(
+    highs,
+    sub,
+    (model) => {
+      model.options.set({ output_flag: false, iis_strategy: IIS_FROM_LP });
+      if (model.run().modelStatus !== highs.constants.modelStatus.infeasible) return null;
+      const conflict = describe(
+        problem,
+        [...model.getIis().rowIndex].map((row) => sub.rowLabels[row]),
+      );
+      return conflict && conflict.jobs.size <= MAX_CONFLICT_JOBS ? conflict : null;
+    },
+    { relaxed: true },
+  );
 }
 
 function describe(problem: PlanningProblem, rows: RowLabel[]): Conflict | null {

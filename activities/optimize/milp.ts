@@ -269,18 +269,27 @@ function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
 /** The FIFO baseline in the model's columns (-1 for the jobs it leaves out). */
 function fifoColumns(problem: PlanningProblem, milp: Milp, assignments: Assignment[]): number[] {
   const jobIndex = new Map(problem.schedule.jobs.map((j, i) => [j.id, i]));
-  const column = new Map(milp.runs.map((r, col) => [runKey(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots), col]));
+  const columnOf = columnFinder(milp);
   const chosen = new Array<number>(problem.schedule.jobs.length).fill(-1);
   for (const a of assignments) {
     const j = jobIndex.get(a.jobId)!;
-    chosen[j] = column.get(runKey(j, a.equipmentId, a.startSlot, a.endSlot - a.startSlot)) ?? -1;
+    chosen[j] = columnOf(j, a.equipmentId, a.startSlot, a.endSlot - a.startSlot) ?? -1;
   }
   return chosen;
 }
 
-/** Identifies a run across models of one problem: job, heater, start and length (modulating jobs have several). */
-export const runKey = (jobIndex: number, equipmentId: string, start: number, durationSlots: number) =>
-  `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
+/**
+ * Finds a run's column in the model by job, heater, start and length (modulating jobs have
+ * several lengths): how a run is recognised across models of one problem.
+ */
+export function columnFinder(
+  milp: Milp,
+): (jobIndex: number, equipmentId: string, start: number, durationSlots: number) => number | undefined {
+  const key = (jobIndex: number, equipmentId: string, start: number, durationSlots: number) =>
+    `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
+  const column = new Map(milp.runs.map((r, col) => [key(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots), col]));
+  return (jobIndex, equipmentId, start, durationSlots) => column.get(key(jobIndex, equipmentId, start, durationSlots));
+}
 
 /** Run columns grouped by problem job index. */
 export function columnsByJob(milp: Milp, jobCount: number): number[][] {
