@@ -22,7 +22,7 @@ export interface HeaterOption {
   startupKwh: number;
 }
 
-export type Eligibility = { ok: true; option: HeaterOption } | { ok: false; reason: string };
+type Eligibility = { ok: true; option: HeaterOption } | { ok: false; reason: string };
 
 const EPS = 1e-9;
 
@@ -52,7 +52,6 @@ function electricScale(heater: Equipment, grid: SlotGrid): number[] | undefined 
 
 const scaleCache = new WeakMap<Equipment, { grid: SlotGrid; scale: number[] }>();
 
-/** Decides whether `job` can run on `heater` and at what power; the reason says why not. */
 /** The run length at full power (or the job's fixed duration), in slots. */
 function fullPowerSlots(job: Job, heater: Equipment, slotMinutes: number): number {
   if (job.durationMinutes !== undefined) return Math.ceil(job.durationMinutes / slotMinutes - EPS);

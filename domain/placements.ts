@@ -6,7 +6,7 @@ import type { Shift } from './settings.ts';
 import { boundaryAtOrAfter, boundaryAtOrBefore, slotStartMs, slotsOverlapping, type SlotGrid } from './slot-grid.ts';
 import { minutesOfDay } from './time.ts';
 
-export interface Placement {
+interface Placement {
   option: HeaterOption;
   /** Feasible start slots, ascending. */
   starts: number[];
@@ -50,7 +50,7 @@ export const pointOf = (point: 'start' | 'end', start: number, durationSlots: nu
   point === 'start' ? start : start + durationSlots;
 
 /** Whether a job may start in each slot: the slot's local start lies in a staffed shift (all true without shifts). */
-export function staffedStarts(grid: SlotGrid, shifts: Shift[] | undefined): boolean[] {
+function staffedStarts(grid: SlotGrid, shifts: Shift[] | undefined): boolean[] {
   if (!shifts) return new Array<boolean>(grid.slotCount).fill(true);
   return Array.from({ length: grid.slotCount }, (_, t) => {
     const local = DateTime.fromMillis(slotStartMs(grid, t), { zone: grid.timeZone });
