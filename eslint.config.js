@@ -34,6 +34,25 @@ export default tseslint.config(
     files: ['infra/config.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // An agent's core modules are pure: only its activity.ts (the Temporal adapter) reaches Temporal and the database.
+    files: ['activities/*/**/*.ts'],
+    ignores: ['activities/*/activity.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@temporalio/*'], message: 'core modules do not use Temporal: that is activity.ts' },
+            {
+              group: ['**/db/**', 'drizzle-orm', 'drizzle-orm/*', 'pg'],
+              message: 'core modules do not use the database: that is activity.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
   {
     // Product functions stay short enough to read at once; a longer one says why in a disable comment.

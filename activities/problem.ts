@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
+import { loadStepOutput } from '../db/repositories/steps.ts';
 import type { StepRef } from '../domain/pipeline.ts';
 import { assembleProblem, type EquipmentOutput, type PlanningProblem, type TariffOutput } from '../domain/problem.ts';
 import type { IntakeOutput } from '../domain/run-request.ts';
-import { loadStepOutput } from './steps.ts';
 
 export interface ProblemRefs {
   intake: StepRef;

@@ -1,4 +1,5 @@
 import { Worker } from '@temporalio/worker';
+import { activityInterceptors } from '../activities/failures.ts';
 import { createPipelineActivities } from '../activities/index.ts';
 import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
 import { openDb } from '../db/client.ts';
@@ -16,6 +17,7 @@ async function main() {
     taskQueue: TASK_QUEUES.pipeline,
     workflowsPath: WORKFLOWS_PATH,
     activities: createPipelineActivities(handle.db, mailConfigFromEnv()),
+    interceptors: { activity: activityInterceptors },
     shutdownGraceTime: '10s',
   });
   announceReady('pipeline', TASK_QUEUES.pipeline);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { activityInterceptors } from '../activities/failures.ts';
 import { createSolverActivities } from '../activities/index.ts';
 import type { TellWorkflow } from '../activities/optimize/activity.ts';
 import { openDb } from '../db/client.ts';
@@ -21,6 +22,7 @@ async function main() {
     namespace: env.namespace,
     taskQueue: TASK_QUEUES.solver,
     activities: createSolverActivities(handle.db, tellWorkflow),
+    interceptors: { activity: activityInterceptors },
     maxConcurrentActivityTaskExecutions: 1,
     // Heartbeats are how a cancellation reaches the solve; the default throttle (80 % of the 15 s
     // heartbeat timeout) would leave a cancelled solve running for up to 12 s.

@@ -1,44 +1,33 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { optimizationRuns } from '../../db/schema.ts';
+import { insertAssignments } from '../../db/repositories/assignments.ts';
+import { recordRunCosts } from '../../db/repositories/runs.ts';
+import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
-import { insertAssignments } from '../assignments.ts';
-import { withDomainFailures } from '../failures.ts';
 import { loadProblem, type ProblemRefs } from '../problem.ts';
-import { findStep, loadStepOutput, recordStep } from '../steps.ts';
+import { runStep } from '../run-step.ts';
 import { analyseCosts } from './analysis.ts';
 
 export function costActivities(db: Db) {
   return {
     /** Agent 5: prices the optimised plan and the FIFO baseline with the same arithmetic. */
     async calculateCost({ runId, optimize, ...refs }: { runId: string; optimize: StepRef } & ProblemRefs): Promise<StepRef> {
-      return withDomainFailures(async () => {
-        const done = await findStep(db, runId, 'cost');
-        if (done) return done;
-        const problem = await loadProblem(db, runId, refs);
-        const plan = await loadStepOutput<OptimizedSchedule>(db, runId, optimize);
-        const analysis = analyseCosts(problem, plan);
-        const tenantId = problem.schedule.tenant;
-        return recordStep(db, { runId, tenantId, step: 'cost', parents: [optimize.hash], output: analysis }, async (tx, hash) => {
-          await insertAssignments(tx, {
-            runId,
-            tenantId,
-            plan: 'baseline',
-            assignments: analysis.baselineAssignments,
-            slots: problem.slots,
-            hash,
-          });
-          await tx
-            .update(optimizationRuns)
-            .set({
-              baselineCost: analysis.baseline.total,
-              optimizedCost: analysis.optimized.total,
-              savings: analysis.savings.amount,
-              savingsPercent: analysis.savings.percent,
-            })
-            .where(eq(optimizationRuns.runId, runId));
-        });
+      return runStep(db, {
+        runId,
+        step: 'cost',
+        parents: [optimize.hash],
+        load: async () => ({
+          problem: await loadProblem(db, runId, refs),
+          plan: await loadStepOutput<OptimizedSchedule>(db, runId, optimize),
+        }),
+        compute: ({ problem, plan }) => analyseCosts(problem, plan),
+        tenant: ({ problem }) => problem.schedule.tenant,
+        record: async (tx, { input: { problem }, output: analysis, hash }) => {
+          const tenantId = problem.schedule.tenant;
+          const assignments = analysis.baselineAssignments;
+          await insertAssignments(tx, { runId, tenantId, plan: 'baseline', assignments, slots: problem.slots, hash });
+          await recordRunCosts(tx, runId, analysis);
+        },
       });
     },
   };

@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { artefacts, notifications } from '../../db/schema.ts';
+import { listArtefacts } from '../../db/repositories/artefacts.ts';
+import { markNotificationRetrying, markNotificationSent, openNotification } from '../../db/repositories/notifications.ts';
+import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import type { ReportDocument } from '../report/document.ts';
-import { loadStepOutput } from '../steps.ts';
 import { createTransport, type MailConfig } from './mailer.ts';
+import { runSummaryMail } from './summary.ts';
 
 export interface EmailOutcome {
   status: 'sent' | 'skipped';
@@ -27,44 +28,13 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
       const recipients = notify.email;
       if (!mail) return { status: 'skipped', recipients: [], reason: 'no SMTP server configured (SMTP_URL)' };
       if (recipients.length === 0) return { status: 'skipped', recipients: [], reason: 'the request names no e-mail recipients' };
-
-      const files = await db.select().from(artefacts).where(eq(artefacts.runId, runId));
-      const text = files.find((f) => f.kind === 'report.txt')!.content.toString('utf8');
-      const attachments = files
-        .filter((f) => f.kind !== 'report.txt')
-        .map((f) => ({ filename: f.kind, content: f.content, contentType: f.contentType }));
-      const subject = `HeatScheduler ${schedule.site} ${schedule.scheduleDate}: saves ${doc.currency} ${doc.savings.amount.toFixed(2)} (${doc.savings.percent.toFixed(1)} %)`;
+      const message = runSummaryMail(schedule, doc, await listArtefacts(db, runId));
       const transport = createTransport(mail);
       try {
         for (const recipient of recipients) {
-          const key = and(eq(notifications.runId, runId), eq(notifications.channel, 'email'), eq(notifications.recipient, recipient));
-          await db
-            .insert(notifications)
-            .values({ runId, tenantId: schedule.tenant, channel: 'email', recipient, status: 'PENDING' })
-            .onConflictDoNothing();
-          const [row] = await db.select().from(notifications).where(key);
-          if (row.status === 'SENT') continue;
-          try {
-            const info = await transport.sendMail({
-              from: mail.from,
-              to: recipient,
-              subject,
-              text,
-              attachments,
-              messageId: `<${runId}.${Buffer.from(recipient).toString('hex')}@heatscheduler>`,
-            });
-            await db
-              .update(notifications)
-              .set({ status: 'SENT', attempts: row.attempts + 1, providerMessageId: info.messageId, sentAt: new Date(), lastError: null })
-              .where(key);
-          } catch (err) {
-            await db
-              .update(notifications)
-              .set({ status: 'RETRYING', attempts: row.attempts + 1, lastError: (err as Error).message })
-              .where(key);
-            Context.current().log.warn('e-mail not sent; Temporal will retry', { recipient, error: (err as Error).message });
-            throw err;
-          }
+          await sendOnce(db, { runId, tenantId: schedule.tenant, recipient }, (messageId) =>
+            transport.sendMail({ ...message, from: mail.from, to: recipient, messageId }),
+          );
         }
       } finally {
         transport.close();
@@ -72,4 +42,23 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
       return { status: 'sent', recipients };
     },
   };
+}
+
+/** Sends to one recipient unless an earlier attempt did, recording the outcome either way. */
+async function sendOnce(
+  db: Db,
+  { runId, tenantId, recipient }: { runId: string; tenantId: string; recipient: string },
+  send: (messageId: string) => Promise<{ messageId: string }>,
+): Promise<void> {
+  const key = { runId, channel: 'email', recipient };
+  const row = await openNotification(db, key, tenantId);
+  if (row.status === 'SENT') return;
+  try {
+    const info = await send(`<${runId}.${Buffer.from(recipient).toString('hex')}@heatscheduler>`);
+    await markNotificationSent(db, key, row.attempts + 1, info.messageId);
+  } catch (err) {
+    await markNotificationRetrying(db, key, row.attempts + 1, (err as Error).message);
+    Context.current().log.warn('e-mail not sent; Temporal will retry', { recipient, error: (err as Error).message });
+    throw err;
+  }
 }

@@ -2,12 +2,20 @@ import { Worker } from 'node:worker_threads';
 import { DomainError, type ErrorCode, type FieldProblem } from '../../domain/errors.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import type { SolveOptions, SolveProgress } from './solve.ts';
+import { SolverCrashedError, type SolveOptions, type SolveProgress } from './solve.ts';
+
+/** An error as it crosses from the solver thread: enough to rebuild it with its class, and so its retryability. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** A DomainError's code (not retried) and its field problems. */
+  code?: ErrorCode;
+  problems?: FieldProblem[];
+}
 
 export type ThreadMessage =
-  | { type: 'progress'; progress: SolveProgress }
-  | { type: 'result'; plan: OptimizedSchedule }
-  | { type: 'error'; error: { name: string; message: string; code?: ErrorCode; problems?: FieldProblem[] } };
+  { type: 'progress'; progress: SolveProgress } | { type: 'result'; plan: OptimizedSchedule } | { type: 'error'; error: ThreadError };
 
 const BOOTSTRAP = new URL('./thread-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./solve-thread.ts', import.meta.url).href;
@@ -44,9 +52,30 @@ export function solveInThread(
   });
 }
 
-function rebuildError(error: Extract<ThreadMessage, { type: 'error' }>['error']): Error {
-  if (error.code) return new DomainError(error.code, error.message, error.problems ?? []);
-  const rebuilt = new Error(error.message);
+/** What the solver thread posts for an error it caught (see `rebuildError`). */
+export function serializeError(err: unknown): ThreadError {
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (error instanceof DomainError) {
+    return { name: error.name, message: error.summary, stack: error.stack, code: error.code, problems: error.problems };
+  }
+  return { name: error.name, message: error.message, stack: error.stack };
+}
+
+/** Classes an error from the thread is rebuilt as, by name; any other keeps its name on a plain Error. */
+const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
+  [new SolverCrashedError('').name]: SolverCrashedError,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+};
+
+/** The thread's error as the same class on this side: a DomainError stays non-retryable, anything else retryable. */
+export function rebuildError(error: ThreadError): Error {
+  const rebuilt = error.code
+    ? new DomainError(error.code, error.message, error.problems ?? [])
+    : new (ERROR_CLASSES[error.name] ?? Error)(error.message);
   rebuilt.name = error.name;
+  if (error.stack) rebuilt.stack = error.stack;
   return rebuilt;
 }

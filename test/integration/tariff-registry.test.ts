@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findTariff, upsertTariff } from '../../activities/tariff/registry.ts';
+import { findTariff, upsertTariff } from '../../db/repositories/tariffs.ts';
 import { openDb } from '../../db/client.ts';
 import { energyTariffs } from '../../db/schema.ts';
 import { TariffSchema, type TariffInput } from '../../domain/tariff.ts';

@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { ApplicationFailure } from '@temporalio/common';
-import type { Db, Tx } from '../db/client.ts';
-import { runSteps } from '../db/schema.ts';
-import { ErrorCode } from '../domain/errors.ts';
-import { canonicalJson, chainHash } from '../domain/hashing.ts';
-import { CHAIN_STEPS, type ChainStep, type StepRef } from '../domain/pipeline.ts';
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import { canonicalJson, chainHash } from '../../domain/hashing.ts';
+import { CHAIN_STEPS, type ChainStep, type StepRef } from '../../domain/pipeline.ts';
+import type { Db, Tx } from '../client.ts';
+import { runSteps } from '../schema.ts';
 
 /**
  * Stores a step's output and its chain link, together with the step's own rows (`writeRows`), in
@@ -53,21 +52,19 @@ export async function findStep(db: Db, runId: string, step: ChainStep): Promise<
   return row ? { step, hash: row.hash } : undefined;
 }
 
-/** Loads a step's output and refuses it if it no longer matches the hash the workflow carried. */
+/** Loads a step's output and refuses it (E008) if it no longer matches the hash the workflow carried. */
 export async function loadStepOutput<T>(db: Db, runId: string, ref: StepRef): Promise<T> {
   const [row] = await db
     .select()
     .from(runSteps)
     .where(and(eq(runSteps.runId, runId), eq(runSteps.step, ref.step)));
-  if (!row) {
-    throw ApplicationFailure.nonRetryable(`step ${ref.step} of run ${runId} has no stored output`, ErrorCode.INTEGRITY_VIOLATION);
-  }
+  if (!row) throw new DomainError(ErrorCode.INTEGRITY_VIOLATION, `step ${ref.step} of run ${runId} has no stored output`);
   const output = JSON.parse(row.outputJson) as T;
   const recomputed = chainHash(row.parents, row.step, output);
   if (row.hash !== ref.hash || recomputed !== ref.hash) {
-    throw ApplicationFailure.nonRetryable(
-      `step ${ref.step} of run ${runId} was altered after it ran (expected ${ref.hash.slice(0, 12)}…, found ${recomputed.slice(0, 12)}…)`,
+    throw new DomainError(
       ErrorCode.INTEGRITY_VIOLATION,
+      `step ${ref.step} of run ${runId} was altered after it ran (expected ${ref.hash.slice(0, 12)}…, found ${recomputed.slice(0, 12)}…)`,
     );
   }
   return output;

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
-import { energyTariffs, tariffPeriods } from '../../db/schema.ts';
+import type { Db, Tx } from '../client.ts';
+import { energyTariffs, tariffPeriods } from '../schema.ts';
 import { canonicalJson, sha256Hex } from '../../domain/hashing.ts';
 import { TariffSchema, type Tariff } from '../../domain/tariff.ts';
 

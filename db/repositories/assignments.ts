@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
-import { optimizedAssignments, productionJobs, productionSchedules } from '../db/schema.ts';
-import type { Assignment } from '../domain/plan.ts';
-import type { SlotTariff } from '../domain/tariff.ts';
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import type { Assignment } from '../../domain/plan.ts';
+import type { SlotTariff } from '../../domain/tariff.ts';
+import type { Tx } from '../client.ts';
+import { optimizedAssignments, productionJobs, productionSchedules } from '../schema.ts';
 
 /** Writes a plan's assignments as rows of optimized_assignments (plan = 'optimized' or 'baseline'). */
 export async function insertAssignments(
@@ -14,17 +15,20 @@ export async function insertAssignments(
     .select({ scheduleId: productionSchedules.scheduleId })
     .from(productionSchedules)
     .where(eq(productionSchedules.runId, args.runId));
+  if (!schedule) throw new DomainError(ErrorCode.INTEGRITY_VIOLATION, `run ${args.runId} has no stored schedule`);
   const jobs = await tx
     .select({ jobId: productionJobs.jobId, jobRef: productionJobs.jobRef })
     .from(productionJobs)
     .where(eq(productionJobs.scheduleId, schedule.scheduleId));
   const jobIdByRef = new Map(jobs.map((j) => [j.jobRef, j.jobId]));
-  await tx.insert(optimizedAssignments).values(
-    args.assignments.map((a) => ({
+  const rowOf = (a: Assignment) => {
+    const jobId = jobIdByRef.get(a.jobId);
+    if (!jobId) throw new DomainError(ErrorCode.INTEGRITY_VIOLATION, `run ${args.runId} has no stored job ${a.jobId}`);
+    return {
       runId: args.runId,
       tenantId: args.tenantId,
       scheduleId: schedule.scheduleId,
-      jobId: jobIdByRef.get(a.jobId)!,
+      jobId,
       plan: args.plan,
       equipmentId: a.equipmentId,
       scheduledStart: new Date(a.start),
@@ -35,6 +39,7 @@ export async function insertAssignments(
       energyCost: a.energyCost,
       tariffPeriod: args.slots[a.startSlot]?.category,
       provenanceHash: args.hash,
-    })),
-  );
+    };
+  };
+  await tx.insert(optimizedAssignments).values(args.assignments.map(rowOf));
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
-import { equipmentAvailability, heatingEquipment } from '../../db/schema.ts';
+import type { Db, Tx } from '../client.ts';
+import { equipmentAvailability, heatingEquipment } from '../schema.ts';
 import { EquipmentSchema, clipUnavailability, type Equipment } from '../../domain/equipment.ts';
 
 /**

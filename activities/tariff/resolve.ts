@@ -1,0 +1,16 @@
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import { tariffOverHorizon, type TariffOutput } from '../../domain/problem.ts';
+import type { IntakeOutput } from '../../domain/run-request.ts';
+import type { Tariff } from '../../domain/tariff.ts';
+
+/** The tariff in the request, else the site's registered one, over the schedule's slot grid (E006 if neither). */
+export function resolveTariff({ schedule, settings, supplied }: IntakeOutput, registered: Tariff | undefined): TariffOutput {
+  const tariff = supplied.tariff ?? registered;
+  if (!tariff) {
+    throw new DomainError(
+      ErrorCode.TARIFF_NOT_FOUND,
+      `no tariff for tenant ${schedule.tenant}, site ${schedule.site} on ${schedule.scheduleDate}: include one in the request or register it`,
+    );
+  }
+  return tariffOverHorizon(tariff, schedule, settings);
+}
