@@ -43,7 +43,6 @@ export const optimizationRuns = pgTable(
     mipGap: doublePrecision('mip_gap'),
     jobsCount: integer('jobs_count'),
     assignmentsCount: integer('assignments_count'),
-    constraintsViolated: integer('constraints_violated').notNull().default(0),
     peakKw: kw('peak_kw'),
     baselineCost: money('baseline_cost'),
     optimizedCost: money('optimized_cost'),

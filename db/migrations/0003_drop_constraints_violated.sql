@@ -1,0 +1,1 @@
+ALTER TABLE "optimization_runs" DROP COLUMN "constraints_violated";
