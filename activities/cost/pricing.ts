@@ -1,93 +1,120 @@
 import type { PlanCost } from '../../domain/cost.ts';
-import { electricKwAt, heaterOption } from '../../domain/heating.ts';
+import type { Equipment } from '../../domain/equipment.ts';
+import { electricKwAt, heaterOption, type HeaterOption } from '../../domain/heating.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
+import type { Job } from '../../domain/schedule.ts';
 import { demandRates, loadProfile, peakByCategory } from '../../domain/load.ts';
 import { demandFloorKw } from '../../domain/settings.ts';
 import { PERIOD_CATEGORIES, type PeriodCategory } from '../../domain/tariff.ts';
 
 /** Prices a plan: energy at slot rates, fuel, start-ups, base load, demand charges per category, fixed charges. */
-// eslint-disable-next-line max-lines-per-function -- to be split into its phases (issue 10, part 3)
 export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): PlanCost {
-  const { grid, slots, schedule, equipment, settings } = problem;
-  const slotHours = grid.slotMinutes / 60;
-  const rates = slots.map((s) => s.energyRate);
-  const jobs = new Map(schedule.jobs.map((j) => [j.id, j]));
-  const heaters = new Map(equipment.map((e) => [e.id, e]));
-
-  const byCategory = new Map<PeriodCategory, { kwh: number; cost: number }>();
-  let electricKwh = 0;
-  let electricCost = 0;
-  let fuelKwh = 0;
-  let fuelCost = 0;
-  let startupKwh = 0;
-  let startupCost = 0;
-  for (const a of assignments) {
-    const job = jobs.get(a.jobId);
-    const heater = heaters.get(a.equipmentId);
-    if (!job) throw new Error(`assignment names unknown job ${a.jobId}`);
-    if (!heater) throw new Error(`assignment of ${a.jobId} names unknown heater ${a.equipmentId}`);
-    if (a.startSlot < 0 || a.endSlot > grid.slotCount || a.endSlot <= a.startSlot) {
-      throw new Error(`assignment of ${a.jobId} runs over slots ${a.startSlot}-${a.endSlot}, outside the grid of ${grid.slotCount}`);
-    }
-    const eligibility = heaterOption(job, heater, grid, problem.tariff, a.endSlot - a.startSlot);
-    if (!eligibility.ok) throw new Error(`assignment of ${a.jobId} to ${a.equipmentId} is not allowed: ${eligibility.reason}`);
-    const option = eligibility.option;
-    startupKwh += option.startupKwh;
-    if (option.fuelPrice !== null) {
-      const kwh = option.fuelKw * slotHours * (a.endSlot - a.startSlot);
-      fuelKwh += kwh;
-      fuelCost += kwh * option.fuelPrice;
-      startupCost += option.startupKwh * option.fuelPrice;
-    } else {
-      startupCost += option.startupKwh * rates[a.startSlot];
-      for (let t = a.startSlot; t < a.endSlot; t++) {
-        const kwh = electricKwAt(option, t) * slotHours;
-        const cost = kwh * rates[t];
-        electricKwh += kwh;
-        electricCost += cost;
-        const entry = byCategory.get(slots[t].category) ?? { kwh: 0, cost: 0 };
-        entry.kwh += kwh;
-        entry.cost += cost;
-        byCategory.set(slots[t].category, entry);
-      }
-    }
-  }
-
-  const baseLoadKwh = settings.baseLoadKw * slotHours * grid.slotCount;
-  const baseLoadCost = rates.reduce((sum, r) => sum + settings.baseLoadKw * slotHours * r, 0);
-  const load = loadProfile(problem, assignments);
-  const peaks = peakByCategory(problem, load);
-  const rateByCategory = demandRates(problem);
-  const demandCharges = PERIOD_CATEGORIES.filter((c) => peaks.has(c)).map((category) => {
-    const peakKw = peaks.get(category)!;
-    const rate = rateByCategory.get(category) ?? 0;
-    // The billing period's incumbent peak and the ratchet set a floor under the billed demand.
-    const billedKw = Math.max(peakKw, demandFloorKw(settings, category));
-    return { category, peakKw, billedKw, rate, cost: billedKw * rate };
-  });
-  const demandCharge = demandCharges.reduce((s, d) => s + d.cost, 0);
+  const energy = priceEnergy(problem, assignments);
+  const baseLoad = priceBaseLoad(problem);
+  const demand = priceDemand(problem, assignments);
   const fixedCharge = problem.fixedCharges.reduce((s, f) => s + f.amount, 0);
-  const presentCategories = PERIOD_CATEGORIES.filter((c) => slots.some((s) => s.category === c));
+  const presentCategories = PERIOD_CATEGORIES.filter((c) => problem.slots.some((s) => s.category === c));
   return {
     energyByCategory: presentCategories.map((category) => ({
       category,
-      kwh: byCategory.get(category)?.kwh ?? 0,
-      cost: byCategory.get(category)?.cost ?? 0,
+      kwh: energy.byCategory.get(category)?.kwh ?? 0,
+      cost: energy.byCategory.get(category)?.cost ?? 0,
     })),
-    electricKwh,
-    electricCost,
-    fuelKwh,
-    fuelCost,
-    startupKwh,
-    startupCost,
-    baseLoadKwh,
-    baseLoadCost,
-    demandCharges,
-    demandCharge,
+    electricKwh: energy.electricKwh,
+    electricCost: energy.electricCost,
+    fuelKwh: energy.fuelKwh,
+    fuelCost: energy.fuelCost,
+    startupKwh: energy.startupKwh,
+    startupCost: energy.startupCost,
+    baseLoadKwh: baseLoad.kwh,
+    baseLoadCost: baseLoad.cost,
+    demandCharges: demand.charges,
+    demandCharge: demand.total,
     fixedCharges: problem.fixedCharges,
     fixedCharge,
-    peakKw: Math.max(0, ...load),
-    total: electricCost + fuelCost + startupCost + baseLoadCost + demandCharge + fixedCharge,
+    peakKw: demand.peakKw,
+    total: energy.electricCost + energy.fuelCost + energy.startupCost + baseLoad.cost + demand.total + fixedCharge,
   };
+}
+
+/** Energy the heaters use, summed in assignment order: electricity per slot (and per category), fuel, start-ups. */
+class EnergyTotals {
+  readonly byCategory = new Map<PeriodCategory, { kwh: number; cost: number }>();
+  electricKwh = 0;
+  electricCost = 0;
+  fuelKwh = 0;
+  fuelCost = 0;
+  startupKwh = 0;
+  startupCost = 0;
+
+  constructor(private readonly problem: PlanningProblem) {}
+
+  add(a: Assignment, option: HeaterOption): void {
+    const { grid, slots } = this.problem;
+    const slotHours = grid.slotMinutes / 60;
+    this.startupKwh += option.startupKwh;
+    if (option.fuelPrice !== null) {
+      const kwh = option.fuelKw * slotHours * (a.endSlot - a.startSlot);
+      this.fuelKwh += kwh;
+      this.fuelCost += kwh * option.fuelPrice;
+      this.startupCost += option.startupKwh * option.fuelPrice;
+      return;
+    }
+    this.startupCost += option.startupKwh * slots[a.startSlot].energyRate;
+    for (let t = a.startSlot; t < a.endSlot; t++) {
+      const kwh = electricKwAt(option, t) * slotHours;
+      const cost = kwh * slots[t].energyRate;
+      this.electricKwh += kwh;
+      this.electricCost += cost;
+      const entry = this.byCategory.get(slots[t].category) ?? { kwh: 0, cost: 0 };
+      entry.kwh += kwh;
+      entry.cost += cost;
+      this.byCategory.set(slots[t].category, entry);
+    }
+  }
+}
+
+function priceEnergy(problem: PlanningProblem, assignments: Assignment[]): EnergyTotals {
+  const jobs = new Map(problem.schedule.jobs.map((j) => [j.id, j]));
+  const heaters = new Map(problem.equipment.map((e) => [e.id, e]));
+  const totals = new EnergyTotals(problem);
+  for (const a of assignments) totals.add(a, allowedOption(problem, a, jobs.get(a.jobId), heaters.get(a.equipmentId)));
+  return totals;
+}
+
+/** The heater option an assignment runs on; an assignment outside the grid or the job's rules is refused. */
+function allowedOption(problem: PlanningProblem, a: Assignment, job: Job | undefined, heater: Equipment | undefined): HeaterOption {
+  const { grid } = problem;
+  if (!job) throw new Error(`assignment names unknown job ${a.jobId}`);
+  if (!heater) throw new Error(`assignment of ${a.jobId} names unknown heater ${a.equipmentId}`);
+  if (a.startSlot < 0 || a.endSlot > grid.slotCount || a.endSlot <= a.startSlot) {
+    throw new Error(`assignment of ${a.jobId} runs over slots ${a.startSlot}-${a.endSlot}, outside the grid of ${grid.slotCount}`);
+  }
+  const eligibility = heaterOption(job, heater, grid, problem.tariff, a.endSlot - a.startSlot);
+  if (!eligibility.ok) throw new Error(`assignment of ${a.jobId} to ${a.equipmentId} is not allowed: ${eligibility.reason}`);
+  return eligibility.option;
+}
+
+/** The site's other load over the whole horizon, at each slot's rate. */
+function priceBaseLoad({ settings, grid, slots }: PlanningProblem): { kwh: number; cost: number } {
+  const slotHours = grid.slotMinutes / 60;
+  return {
+    kwh: settings.baseLoadKw * slotHours * grid.slotCount,
+    cost: slots.reduce((sum, s) => sum + settings.baseLoadKw * slotHours * s.energyRate, 0),
+  };
+}
+
+/** Demand charges per category on the plan's peak, billed at least at the period's incumbent peak and the ratchet. */
+function priceDemand(problem: PlanningProblem, assignments: Assignment[]) {
+  const load = loadProfile(problem, assignments);
+  const peaks = peakByCategory(problem, load);
+  const rateByCategory = demandRates(problem);
+  const charges = PERIOD_CATEGORIES.filter((c) => peaks.has(c)).map((category) => {
+    const peakKw = peaks.get(category)!;
+    const rate = rateByCategory.get(category) ?? 0;
+    const billedKw = Math.max(peakKw, demandFloorKw(problem.settings, category));
+    return { category, peakKw, billedKw, rate, cost: billedKw * rate };
+  });
+  return { charges, total: charges.reduce((s, d) => s + d.cost, 0), peakKw: Math.max(0, ...load) };
 }
