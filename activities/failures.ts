@@ -3,7 +3,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInt
 import { DomainError } from '../domain/errors.ts';
 
 /** Bad input and infeasible plans do not improve with retries: fail them for good, with the field list. */
-export function toActivityFailure(err: unknown): unknown {
+function toActivityFailure(err: unknown): unknown {
   if (!(err instanceof DomainError)) return err;
   return ApplicationFailure.create({
     message: err.message,

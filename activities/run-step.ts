@@ -3,7 +3,7 @@ import { findStep, recordStep } from '../db/repositories/steps.ts';
 import type { ChainStep, StepRef } from '../domain/pipeline.ts';
 
 /** One chain step as an agent's activity does it: load its inputs, compute with the pure core, record. */
-export interface StepSpec<In, Out> {
+interface StepSpec<In, Out> {
   runId: string;
   step: ChainStep;
   /** Hashes of the outputs this step's output derives from. */

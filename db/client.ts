@@ -14,7 +14,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function databaseUrlFromEnv(): string {
+function databaseUrlFromEnv(): string {
   const url = readEnv().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set (the CLI sets it for the embedded Postgres)');
   return url;

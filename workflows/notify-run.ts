@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities/index.ts';
 import type { StepRef } from '../domain/pipeline.ts';
 
-export interface NotifyRunInput {
+interface NotifyRunInput {
   runId: string;
   intake: StepRef;
   report: StepRef;

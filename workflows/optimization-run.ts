@@ -16,13 +16,13 @@ import { notifyRun } from './notify-run.ts';
 import { ProgressTracker, type RunProgress } from './progress.ts';
 
 export const progressQuery = defineQuery<RunProgress>('progress');
-export const solverProgressSignal = defineSignal<[SolverProgress]>(SOLVER_PROGRESS_SIGNAL);
+const solverProgressSignal = defineSignal<[SolverProgress]>(SOLVER_PROGRESS_SIGNAL);
 
 export interface OptimizationRunInput {
   runId: string;
 }
 
-export interface OptimizationRunResult {
+interface OptimizationRunResult {
   runId: string;
   head: StepRef;
 }
@@ -53,8 +53,7 @@ export async function optimizationRun({ runId }: OptimizationRunInput): Promise<
       startToCloseTimeout: `${Math.ceil(intake.solverTimeLimitSeconds * 2 + 120)}s`,
       heartbeatTimeout: '15s',
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      // Enough attempts to ride out a database restart around the write, few enough not to re-solve forever.
-      retry: { ...retry, maximumAttempts: 5 },
+      retry,
     });
     const optimize = await progress.track('optimize', () => solver.optimize(refs));
     const cost = await progress.track('cost', () => pipeline.calculateCost({ ...refs, optimize }));

@@ -9,7 +9,7 @@ import type { ReportDocument } from '../report/document.ts';
 import { createTransport, type MailConfig } from './mailer.ts';
 import { runSummaryMail } from './summary.ts';
 
-export interface EmailOutcome {
+interface EmailOutcome {
   status: 'sent' | 'skipped';
   recipients: string[];
   reason?: string;

@@ -2,13 +2,13 @@ import type { ProductionSchedule } from '../../domain/schedule.ts';
 import type { ReportDocument } from '../report/document.ts';
 
 /** A file the run produced (report.txt, report.json, …). */
-export interface RunFile {
+interface RunFile {
   kind: string;
   contentType: string;
   content: Buffer;
 }
 
-export interface RunSummaryMail {
+interface RunSummaryMail {
   subject: string;
   text: string;
   attachments: { filename: string; content: Buffer; contentType: string }[];

@@ -3,7 +3,7 @@ import { sha256Hex } from '../../domain/hashing.ts';
 import type { Db, Tx } from '../client.ts';
 import { artefacts } from '../schema.ts';
 
-export interface ArtefactFile {
+interface ArtefactFile {
   kind: string;
   contentType: string;
   content: Buffer;

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { notifications } from '../schema.ts';
 
-export interface NotificationKey {
+interface NotificationKey {
   runId: string;
   channel: string;
   recipient: string;

@@ -12,8 +12,8 @@ import { freePort } from '../../infra/ports.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/common.ts';
 
-export type Activities = PipelineActivities & SolverActivities;
-export type ActivityName = keyof Activities;
+type Activities = PipelineActivities & SolverActivities;
+type ActivityName = keyof Activities;
 
 /** Stub activities that record their calls; each test overrides the ones it makes misbehave. */
 export class StubActivities {
