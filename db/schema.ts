@@ -31,7 +31,7 @@ export const optimizationRuns = pgTable(
     siteId: varchar('site_id', { length: 64 }),
     scheduleId: uuid('schedule_id'),
     status: varchar('status', { length: 20 }).notNull().default('PENDING'),
-    errorCode: varchar('error_code', { length: 10 }),
+    errorCode: varchar('error_code', { length: 64 }),
     errorMessage: text('error_message'),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),

@@ -18,6 +18,10 @@ export interface StepRef {
 
 export type RunStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
 
+/** How a run ended: SUCCESS with its chain head as output hash, FAILED with what went wrong, or CANCELLED. */
+export type RunOutcome =
+  { status: 'SUCCESS'; outputHash: string } | { status: 'FAILED'; errorCode?: string; errorMessage?: string } | { status: 'CANCELLED' };
+
 export interface IntakeResult {
   ref: StepRef;
   jobsCount: number;

@@ -1,17 +1,20 @@
 import {
   ActivityCancellationType,
-  ApplicationFailure,
   CancellationScope,
   defineQuery,
   defineSignal,
   executeChild,
   isCancellation,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PipelineActivities, SolverActivities } from '../activities/index.ts';
 import { SOLVER_PROGRESS_SIGNAL, TASK_QUEUES, type SolverProgress, type StepRef } from '../domain/pipeline.ts';
+import { describeFailure } from './failure.ts';
 import { notifyRun } from './notify-run.ts';
 import { ProgressTracker, type RunProgress } from './progress.ts';
 
@@ -27,13 +30,25 @@ interface OptimizationRunResult {
   head: StepRef;
 }
 
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
+/**
+ * Backoff to a minute and a budget of time instead of a count of attempts, so that a Postgres or
+ * Temporal outage of ten minutes is ridden out (every activity is idempotent).
+ */
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+const OUTAGE_BUDGET_SECONDS = 30 * 60;
 
-const pipeline = proxyActivities<PipelineActivities>({ startToCloseTimeout: '2m', retry });
+const pipeline = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '2m',
+  scheduleToCloseTimeout: `${OUTAGE_BUDGET_SECONDS}s`,
+  retry,
+});
+/** Closing the run row is what makes it agree with the workflow: it keeps trying for a day. */
+const closing = proxyActivities<PipelineActivities>({ startToCloseTimeout: '1m', scheduleToCloseTimeout: '1d', retry });
 
 /**
  * intake → (tariff ∥ equipment) → optimize → cost → report → notify. Activities store their
- * outputs in Postgres; only step refs (name + hash) pass through here.
+ * outputs in Postgres; only step refs (name + hash) pass through here. Whatever happens, the run
+ * row ends as the workflow does: SUCCESS, FAILED (with a bounded message) or CANCELLED.
  */
 export async function optimizationRun({ runId }: OptimizationRunInput): Promise<OptimizationRunResult> {
   const progress = new ProgressTracker(runId);
@@ -41,54 +56,65 @@ export async function optimizationRun({ runId }: OptimizationRunInput): Promise<
   setHandler(solverProgressSignal, (p) => progress.solverProgress(p));
   try {
     await pipeline.markRunStarted({ runId });
-    const intake = await progress.track('intake', () => pipeline.intake({ runId }));
-    const [tariff, equipment] = await Promise.all([
-      progress.track('tariff', () => pipeline.resolveTariff({ runId, intake: intake.ref })),
-      progress.track('equipment', () => pipeline.resolveEquipment({ runId, intake: intake.ref })),
-    ]);
-    const refs = { runId, intake: intake.ref, tariff, equipment };
-    const solver = proxyActivities<SolverActivities>({
-      taskQueue: TASK_QUEUES.solver,
-      // The solve respects its own time limit; the margin covers model building and a slow first load.
-      startToCloseTimeout: `${Math.ceil(intake.solverTimeLimitSeconds * 2 + 120)}s`,
-      heartbeatTimeout: '15s',
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry,
-    });
-    const optimize = await progress.track('optimize', () => solver.optimize(refs));
-    const cost = await progress.track('cost', () => pipeline.calculateCost({ ...refs, optimize }));
-    const report = await progress.track('report', () => pipeline.buildReport({ ...refs, optimize, cost }));
-    try {
-      await progress.track('notify', () =>
-        executeChild(notifyRun, { workflowId: `${workflowInfo().workflowId}-notify`, args: [{ runId, intake: intake.ref, report }] }),
-      );
-    } catch (err) {
-      // The plan stands even if nobody could be told; the notifications table keeps the last error.
-      if (isCancellation(err)) throw err;
-    }
-    await pipeline.completeRun({ runId, head: report });
+    const head = await planAndReport(runId, progress);
+    await closing.completeRun({ runId, head });
     progress.finish('SUCCESS');
-    return { runId, head: report };
+    return { runId, head };
   } catch (err) {
     if (isCancellation(err)) {
       progress.finish('CANCELLED');
-      await CancellationScope.nonCancellable(() => pipeline.endRun({ runId, status: 'CANCELLED' }));
+      await CancellationScope.nonCancellable(() => closing.endRun({ runId, status: 'CANCELLED' }));
       throw err;
     }
     const { code, message } = describeFailure(err);
     progress.finish('FAILED', message);
-    await pipeline.endRun({ runId, status: 'FAILED', errorCode: code, errorMessage: message });
+    await closing.endRun({ runId, status: 'FAILED', errorCode: code, errorMessage: message });
     throw err;
   }
 }
 
-/** The innermost application failure says what went wrong (an activity failure wraps it). */
-function describeFailure(err: unknown): { code?: string; message: string } {
-  let cause: unknown = err;
-  while (cause && typeof cause === 'object' && 'cause' in cause && (cause as { cause?: unknown }).cause) {
-    if (cause instanceof ApplicationFailure) break;
-    cause = (cause as { cause: unknown }).cause;
+/** The chain of agents, then the notification handed off; returns the report's ref (the chain head). */
+async function planAndReport(runId: string, progress: ProgressTracker): Promise<StepRef> {
+  const intake = await progress.track('intake', () => pipeline.intake({ runId }));
+  const [tariff, equipment] = await Promise.all([
+    progress.track('tariff', () => pipeline.resolveTariff({ runId, intake: intake.ref })),
+    progress.track('equipment', () => pipeline.resolveEquipment({ runId, intake: intake.ref })),
+  ]);
+  const refs = { runId, intake: intake.ref, tariff, equipment };
+  // The solve respects its own time limit; the margin covers model building and a slow first load.
+  const attemptSeconds = Math.ceil(intake.solverTimeLimitSeconds * 2 + 120);
+  const solver = proxyActivities<SolverActivities>({
+    taskQueue: TASK_QUEUES.solver,
+    startToCloseTimeout: `${attemptSeconds}s`,
+    scheduleToCloseTimeout: `${2 * attemptSeconds + OUTAGE_BUDGET_SECONDS}s`,
+    heartbeatTimeout: '15s',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+  const optimize = await progress.track('optimize', () => solver.optimize(refs));
+  const cost = await progress.track('cost', () => pipeline.calculateCost({ ...refs, optimize }));
+  const report = await progress.track('report', () => pipeline.buildReport({ ...refs, optimize, cost }));
+  await notify(progress, { runId, intake: intake.ref, report });
+  return report;
+}
+
+/**
+ * Hands the notification to a workflow of its own that outlives the run (ParentClosePolicy
+ * ABANDON): a mail server that never answers must not hold the run open while delivery retries.
+ * The plan stands even if the notification cannot be started.
+ */
+async function notify(progress: ProgressTracker, input: { runId: string; intake: StepRef; report: StepRef }): Promise<void> {
+  const workflowId = `${workflowInfo().workflowId}-notify`;
+  try {
+    if (patched('notify-in-own-workflow')) {
+      await progress.track('notify', () =>
+        startChild(notifyRun, { workflowId, args: [input], parentClosePolicy: ParentClosePolicy.ABANDON }),
+      );
+    } else {
+      // Runs started before the change waited for the delivery.
+      await progress.track('notify', () => executeChild(notifyRun, { workflowId, args: [input] }));
+    }
+  } catch (err) {
+    if (isCancellation(err)) throw err;
   }
-  if (cause instanceof ApplicationFailure) return { code: cause.type ?? undefined, message: cause.message };
-  return { message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { completeRun, endRun, markRunStarted } from '../../db/repositories/runs.ts';
+import { closeRun, markRunStarted } from '../../db/repositories/runs.ts';
 import type { RunStatus, StepRef } from '../../domain/pipeline.ts';
 
 /** The run row's life: started, then SUCCESS with its chain head, or FAILED / CANCELLED. */
@@ -11,7 +11,7 @@ export function runActivities(db: Db) {
 
     /** Closes the run: SUCCESS with the chain head as output hash. */
     async completeRun({ runId, head }: { runId: string; head: StepRef }): Promise<void> {
-      await completeRun(db, runId, head.hash);
+      await closeRun(db, runId, { status: 'SUCCESS', outputHash: head.hash });
     },
 
     /** Closes the run as FAILED (with the error) or CANCELLED. */
@@ -24,7 +24,7 @@ export function runActivities(db: Db) {
       errorCode?: string;
       errorMessage?: string;
     }): Promise<void> {
-      await endRun(db, runId, outcome);
+      await closeRun(db, runId, outcome);
     },
   };
 }

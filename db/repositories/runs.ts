@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import { boundedText, FAILURE_CODE_MAX, FAILURE_MESSAGE_MAX } from '../../domain/bounded-text.ts';
 import type { CostAnalysis } from '../../domain/cost.ts';
-import type { RunStatus } from '../../domain/pipeline.ts';
+import type { RunOutcome } from '../../domain/pipeline.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { Db, Tx } from '../client.ts';
 import { optimizationRuns, productionSchedules } from '../schema.ts';
@@ -47,30 +48,32 @@ export async function recordRunCosts(tx: Tx, runId: string, analysis: CostAnalys
     .where(eq(optimizationRuns.runId, runId));
 }
 
-/** Closes the run: SUCCESS with the chain head as output hash, its schedule OPTIMIZED. */
-export async function completeRun(db: Db, runId: string, outputHash: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(optimizationRuns)
-      .set({ status: 'SUCCESS', outputHash, completedAt: new Date() })
-      .where(eq(optimizationRuns.runId, runId));
-    await tx.update(productionSchedules).set({ status: 'OPTIMIZED', updatedAt: new Date() }).where(eq(productionSchedules.runId, runId));
-  });
-}
+const isOpen = inArray(optimizationRuns.status, ['PENDING', 'RUNNING']);
 
-/** Closes the run as FAILED (with the error) or CANCELLED. */
-export async function endRun(
-  db: Db,
-  runId: string,
-  outcome: { status: Extract<RunStatus, 'FAILED' | 'CANCELLED'>; errorCode?: string; errorMessage?: string },
-): Promise<void> {
-  await db
-    .update(optimizationRuns)
-    .set({
-      status: outcome.status,
-      errorCode: outcome.errorCode ?? null,
-      errorMessage: outcome.errorMessage ?? null,
-      completedAt: new Date(),
-    })
-    .where(eq(optimizationRuns.runId, runId));
+/**
+ * Closes the run row as its workflow ended (a SUCCESS also marks its schedule OPTIMIZED). Failure
+ * texts are bounded and cleaned so that any error can be stored. With `onlyIfOpen`, a row that is
+ * already closed is left as it is; returns whether the row changed.
+ */
+export async function closeRun(db: Db, runId: string, outcome: RunOutcome, { onlyIfOpen = false } = {}): Promise<boolean> {
+  const values =
+    outcome.status === 'FAILED'
+      ? {
+          status: outcome.status,
+          errorCode: outcome.errorCode === undefined ? null : boundedText(outcome.errorCode, FAILURE_CODE_MAX),
+          errorMessage: outcome.errorMessage === undefined ? null : boundedText(outcome.errorMessage, FAILURE_MESSAGE_MAX),
+        }
+      : outcome;
+  return db.transaction(async (tx) => {
+    const thisRun = eq(optimizationRuns.runId, runId);
+    const updated = await tx
+      .update(optimizationRuns)
+      .set({ ...values, completedAt: new Date() })
+      .where(onlyIfOpen ? and(thisRun, isOpen) : thisRun)
+      .returning({ runId: optimizationRuns.runId });
+    if (updated.length > 0 && outcome.status === 'SUCCESS') {
+      await tx.update(productionSchedules).set({ status: 'OPTIMIZED', updatedAt: new Date() }).where(eq(productionSchedules.runId, runId));
+    }
+    return updated.length > 0;
+  });
 }

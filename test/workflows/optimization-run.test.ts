@@ -26,15 +26,19 @@ describe('the optimizationRun workflow', () => {
       args: [{ runId }],
     });
 
-  it('runs every step in order and closes the run with the report as chain head', async () => {
+  it('runs every step in order, closes the run with the report as chain head and hands the e-mail to its own workflow', async () => {
     const stubs = new StubActivities();
     const runId = randomUUID();
-    const result = await h.withWorkers(stubs, async () => (await start(runId)).result());
+    const { result, email } = await h.withWorkers(stubs, async () => {
+      const result = await (await start(runId)).result();
+      return { result, email: await h.client.workflow.getHandle(`${runId}-notify`).result() };
+    });
     expect(result).toEqual({ runId, head: { step: 'report', hash: 'hash-of-report' } });
-    const order = stubs.calls.map((c) => c.name);
+    expect(email).toEqual({ email: { status: 'sent', recipients: ['ops@plant.example'] } });
+    const order = stubs.calls.map((c) => c.name).filter((name) => name !== 'sendRunEmail');
     expect(order.slice(0, 2)).toEqual(['markRunStarted', 'intake']);
     expect(order.slice(2, 4).sort()).toEqual(['resolveEquipment', 'resolveTariff']);
-    expect(order.slice(4)).toEqual(['optimize', 'calculateCost', 'buildReport', 'sendRunEmail', 'completeRun']);
+    expect(order.slice(4)).toEqual(['optimize', 'calculateCost', 'buildReport', 'completeRun']);
     expect(stubs.called('optimize')).toEqual([
       {
         runId,
@@ -42,6 +46,9 @@ describe('the optimizationRun workflow', () => {
         tariff: { step: 'tariff', hash: 'hash-of-tariff' },
         equipment: { step: 'equipment', hash: 'hash-of-equipment' },
       },
+    ]);
+    expect(stubs.called('sendRunEmail')).toEqual([
+      { runId, intake: { step: 'intake', hash: 'hash-of-intake' }, report: { step: 'report', hash: 'hash-of-report' } },
     ]);
     expect(stubs.called('completeRun')).toEqual([{ runId, head: { step: 'report', hash: 'hash-of-report' } }]);
   });
@@ -81,15 +88,62 @@ describe('the optimizationRun workflow', () => {
       },
     });
     const runId = randomUUID();
-    const { result, progress } = await h.withWorkers(stubs, async () => {
+    const { result, progress, email } = await h.withWorkers(stubs, async () => {
       const handle = await start(runId);
-      return { result: await handle.result(), progress: await handle.query(progressQuery) };
+      const result = await handle.result();
+      const email = await h.client.workflow
+        .getHandle(`${runId}-notify`)
+        .result()
+        .catch((e: unknown) => e);
+      return { result, progress: await handle.query(progressQuery), email };
     });
     expect(result.head).toEqual({ step: 'report', hash: 'hash-of-report' });
+    expect(email).toBeInstanceOf(WorkflowFailedError);
     expect(stubs.called('sendRunEmail')).toHaveLength(1);
     expect(stubs.called('completeRun')).toEqual([{ runId, head: { step: 'report', hash: 'hash-of-report' } }]);
     expect(stubs.called('endRun')).toEqual([]);
-    expect(progress).toMatchObject({ status: 'SUCCESS', steps: { report: 'done', notify: 'failed' } });
+    expect(progress).toMatchObject({ status: 'SUCCESS', steps: { report: 'done', notify: 'done' } });
+  });
+
+  it('a notification that never ends does not hold the run open: SUCCESS while delivery goes on', async () => {
+    let sending!: () => void;
+    const sendStarted = new Promise<void>((resolve) => (sending = resolve));
+    const stubs = new StubActivities({ sendRunEmail: heartbeatUntilCancelled({ started: () => sending(), cancelled: () => undefined }) });
+    const runId = randomUUID();
+    const { result, delivery } = await h.withWorkers(stubs, async () => {
+      const result = await (await start(runId)).result();
+      await sendStarted;
+      const notifyHandle = h.client.workflow.getHandle(`${runId}-notify`);
+      const delivery = (await notifyHandle.describe()).status.name;
+      await notifyHandle.terminate('test over');
+      return { result, delivery };
+    });
+    expect(result.head).toEqual({ step: 'report', hash: 'hash-of-report' });
+    expect(stubs.called('completeRun')).toHaveLength(1);
+    expect(delivery).toBe('RUNNING');
+  });
+
+  it('a failure with a 10,000-character message is stored bounded, and the progress says the same', async () => {
+    const long = `E1 ${'runs one job at a time; '.repeat(420)}`;
+    expect(long.length).toBeGreaterThan(10_000);
+    const stubs = new StubActivities({
+      calculateCost: async () => {
+        throw new DomainError(ErrorCode.INFEASIBLE_PROBLEM, long);
+      },
+    });
+    const runId = randomUUID();
+    const { err, progress } = await h.withWorkers(stubs, async () => {
+      const handle = await start(runId);
+      const err = await handle.result().catch((e: unknown) => e);
+      return { err, progress: await handle.query(progressQuery) };
+    });
+    expect((err as WorkflowFailedError).cause!.cause).toMatchObject({ message: long }); // Temporal keeps it whole
+    const [ended] = stubs.called('endRun') as { status: string; errorCode: string; errorMessage: string }[];
+    expect(ended).toMatchObject({ status: 'FAILED', errorCode: 'E003' });
+    expect(ended.errorMessage.length).toBeLessThanOrEqual(4000);
+    expect(ended.errorMessage.startsWith(long.slice(0, 3900))).toBe(true);
+    expect(ended.errorMessage).toMatch(/… \(\d+ more characters\)$/);
+    expect(progress.error).toBe(ended.errorMessage);
   });
 
   it('cancelling mid-solve cancels the solve, records CANCELLED and runs no later step', async () => {

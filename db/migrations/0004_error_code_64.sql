@@ -1,0 +1,1 @@
+ALTER TABLE "optimization_runs" ALTER COLUMN "error_code" SET DATA TYPE varchar(64);
