@@ -1,2 +1,3 @@
 export { optimizationRun, progressQuery } from './optimization-run.ts';
 export { notifyRun } from './notify-run.ts';
+export { runReconciliation } from './reconcile-runs.ts';

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { boundedText, FAILURE_CODE_MAX, FAILURE_MESSAGE_MAX } from '../../domain/bounded-text.ts';
 import type { CostAnalysis } from '../../domain/cost.ts';
 import type { RunOutcome } from '../../domain/pipeline.ts';
@@ -76,4 +76,15 @@ export async function closeRun(db: Db, runId: string, outcome: RunOutcome, { onl
     }
     return updated.length > 0;
   });
+}
+
+/** Runs still PENDING or RUNNING that were submitted before `createdBefore`, oldest first. */
+export async function listOpenRuns(db: Db, createdBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ runId: optimizationRuns.runId })
+    .from(optimizationRuns)
+    .where(and(isOpen, lt(optimizationRuns.createdAt, createdBefore)))
+    .orderBy(asc(optimizationRuns.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.runId);
 }

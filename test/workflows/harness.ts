@@ -45,6 +45,7 @@ export class StubActivities {
       sendRunEmail: this.impl('sendRunEmail', async () => ({ status: 'sent', recipients: ['ops@plant.example'] })),
       completeRun: this.impl('completeRun', async () => undefined),
       endRun: this.impl('endRun', async () => undefined),
+      reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
     };
   }
 
