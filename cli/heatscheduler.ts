@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { openDb } from '../db/client.ts';
 import { readEnv } from '../infra/config.ts';
 import { startStack, type Stack } from '../infra/stack.ts';
@@ -11,6 +11,8 @@ import { assertBindable, createApi, listenApi } from '../api/server.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
 import { submitRun } from '../runs/submit.ts';
 import { progressQuery } from '../workflows/optimization-run.ts';
+import { runPipelineWorker } from '../workers/pipeline-worker.ts';
+import { runSolverWorker } from '../workers/solver-worker.ts';
 import type { RunProgress } from '../workflows/progress.ts';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -129,12 +131,12 @@ function reportFailure(err: unknown) {
   }
 }
 
-async function serveCommand(opts: { port?: string }): Promise<number> {
+async function serveCommand(opts: { port?: string; solverWorkers?: number; workers: boolean }): Promise<number> {
   const env = readEnv();
   const port = opts.port ? Number(opts.port) : env.PORT;
   const options = apiOptionsFromEnv(env);
   assertBindable(env.API_HOST, options.auth); // before starting anything
-  const stack = await startStack({ workers: true, log: note });
+  const stack = await startStack({ workers: opts.workers, solverConcurrency: opts.solverWorkers, log: note });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
   const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), {
@@ -171,6 +173,23 @@ async function verifyCommand(runId: string): Promise<number> {
   }
 }
 
+/** A worker verb: runs until SIGINT/SIGTERM; a missing setting is an error message, not a stack trace. */
+async function workerCommand(run: () => Promise<void>): Promise<number> {
+  try {
+    await run();
+    return 0;
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
 const program = new Command('heatscheduler').description('Schedules process-heating jobs at the lowest energy bill.');
 program
   .command('run')
@@ -183,6 +202,8 @@ program
 program
   .command('serve')
   .option('--port <port>', 'API port (default PORT or 8080)')
+  .option('--solver-workers <n>', 'solves at once, one worker thread each (default: cores - 1)', positiveInteger)
+  .option('--no-workers', 'the API alone; workers run elsewhere (`heatscheduler worker …`)')
   .action(async (opts) => {
     process.exitCode = await serveCommand(opts);
   });
@@ -191,6 +212,22 @@ program
   .argument('<runId>', 'run whose provenance chain to recompute')
   .action(async (runId) => {
     process.exitCode = await verifyCommand(runId);
+  });
+const worker = program
+  .command('worker')
+  .description('runs one worker alone against TEMPORAL_ADDRESS and DATABASE_URL, until SIGINT/SIGTERM (production: one per machine)');
+worker
+  .command('pipeline')
+  .description('the workflows and every step but the solve')
+  .action(async () => {
+    process.exitCode = await workerCommand(() => runPipelineWorker());
+  });
+worker
+  .command('solver')
+  .description('the solve (HiGHS), one worker thread per solve')
+  .option('--concurrency <n>', 'solves at once (default: HEATSCHEDULER_SOLVER_CONCURRENCY, else the cores minus one)', positiveInteger)
+  .action(async (opts: { concurrency?: number }) => {
+    process.exitCode = await workerCommand(() => runSolverWorker({ concurrency: opts.concurrency }));
   });
 
 await program.parseAsync();

@@ -34,6 +34,10 @@ const EnvSchema = z.object({
   SOLVER_TIME_LIMIT_CAPS: z.string().default('planner=300,admin=3600'),
   /** Largest request body the API reads, MB. */
   MAX_BODY_MB: z.coerce.number().positive().max(1024).default(50),
+  /** Solves a solver worker runs at once, one worker thread each; unset: the cores minus one, at least one. */
+  HEATSCHEDULER_SOLVER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Seconds a stopping worker lets its in-flight activities finish before it hands them back to Temporal. */
+  HEATSCHEDULER_DRAIN_SECONDS: z.coerce.number().int().nonnegative().default(30),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

@@ -22,7 +22,7 @@ export interface Stack {
  * Temporal (TEMPORAL_ADDRESS, else a dev server, reused if one already answers on the port) and,
  * if asked, both workers as child processes.
  */
-export async function startStack(opts: { workers: boolean; log: (msg: string) => void }): Promise<Stack> {
+export async function startStack(opts: { workers: boolean; solverConcurrency?: number; log: (msg: string) => void }): Promise<Stack> {
   const env = readEnv();
   const dir = dataDir(env);
   const stops: (() => Promise<void>)[] = [];
@@ -67,7 +67,8 @@ export async function startStack(opts: { workers: boolean; log: (msg: string) =>
     const workers: WorkerProcess[] = [];
     if (opts.workers) {
       opts.log('starting pipeline and solver workers');
-      const started = await Promise.all([spawnWorker('pipeline', workerEnv), spawnWorker('solver', workerEnv)]);
+      const solverArgs = opts.solverConcurrency ? ['--concurrency', String(opts.solverConcurrency)] : [];
+      const started = await Promise.all([spawnWorker('pipeline', workerEnv), spawnWorker('solver', workerEnv, { args: solverArgs })]);
       workers.push(...started);
       stops.push(async () => {
         await Promise.all(started.map((w) => w.stop()));

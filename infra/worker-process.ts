@@ -1,34 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readEnv } from './config.ts';
 
 export type WorkerKind = 'pipeline' | 'solver';
 
 export interface WorkerProcess {
   kind: WorkerKind;
   child: ChildProcess;
-  /** SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`). */
+  /** SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`, by default the drain time plus 15 s). */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL: what a crash or an OOM kill looks like to Temporal. */
   kill(): Promise<void>;
 }
 
-const ENTRY: Record<WorkerKind, string> = {
-  pipeline: fileURLToPath(new URL('../workers/pipeline-worker.ts', import.meta.url)),
-  solver: fileURLToPath(new URL('../workers/solver-worker.ts', import.meta.url)),
-};
+const CLI = fileURLToPath(new URL('../cli/heatscheduler.ts', import.meta.url));
 
-/** Starts a worker as its own Node process and resolves once it reports ready. */
+/**
+ * Starts `heatscheduler worker <kind> [args]` as its own Node process (the same verb a production
+ * machine runs) and resolves once it reports ready.
+ */
 export function spawnWorker(
   kind: WorkerKind,
   env: NodeJS.ProcessEnv,
-  opts: { readyTimeoutMs?: number; onLog?: (line: string) => void } = {},
+  opts: { args?: string[]; readyTimeoutMs?: number; onLog?: (line: string) => void } = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[kind]], { env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const argv = ['--import', 'tsx', CLI, 'worker', kind, ...(opts.args ?? [])];
+  const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle: WorkerProcess = {
     kind,
     child,
-    async stop(graceMs = 15_000) {
+    async stop(graceMs = (readEnv(env).HEATSCHEDULER_DRAIN_SECONDS + 15) * 1000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
