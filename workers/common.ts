@@ -127,7 +127,7 @@ export async function runWorkerProcess(kind: WorkerKind, build: BuildWorker): Pr
     backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
   }
   logger.info(`${kind} worker stopped`);
-  process.disconnect?.();
+  if (process.connected) process.disconnect();
 }
 
 /** Runs `worker` until it fails or `stopped` fires; a stop shuts it down gracefully. */

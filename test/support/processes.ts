@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -124,4 +125,48 @@ export async function tcpProxy(target: string, port: number): Promise<TcpProxy> 
       if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
     },
   };
+}
+
+/** Every live process below `pid` (children, their children, …), from /proc. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/** Live processes running a worker verb whose environment names `temporalAddress` (so, of one stack). */
+export function workerProcesses(temporalAddress: string): { pid: number; kind: 'pipeline' | 'solver' }[] {
+  const found: { pid: number; kind: 'pipeline' | 'solver' }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      const kind = / worker (pipeline|solver)/.exec(cmd)?.[1] as 'pipeline' | 'solver' | undefined;
+      if (!kind || !cmd.includes('heatscheduler')) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (environ.includes(`TEMPORAL_ADDRESS=${temporalAddress}`)) found.push({ pid: Number(entry), kind });
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
 }
