@@ -1,60 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { openDb } from '../db/client.ts';
-import { readEnv } from '../infra/config.ts';
 import { startDatabase, startStack, type Stack } from '../infra/stack.ts';
-import { apiOptionsFromEnv, type ApiOptions } from '../api/config.ts';
-import { assertBindable, createApi, listenApi } from '../api/server.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
 import { submitRun } from '../runs/submit.ts';
 import { progressQuery } from '../workflows/optimization-run.ts';
 import { runPipelineWorker } from '../workers/pipeline-worker.ts';
 import { runSolverWorker } from '../workers/solver-worker.ts';
 import type { RunProgress } from '../workflows/progress.ts';
-
-const say = (msg: string) => process.stdout.write(`${msg}\n`);
-const note = (msg: string) => process.stderr.write(`· ${msg}\n`);
-
-async function connectClient(stack: Stack) {
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  return { connection, client: new Client({ connection, namespace: stack.namespace }) };
-}
+import { connectClient, forwardWorkerLogs, interruption, note, say } from './common.ts';
 
 function workflowUrl(stack: Stack, runId: string): string | null {
   return stack.uiUrl ? `${stack.uiUrl}/namespaces/${stack.namespace}/workflows/${runId}` : null;
-}
-
-/**
- * Resolves on the first SIGINT, SIGTERM or SIGHUP. Later ones are noted, not obeyed, so that the
- * stop they interrupt still stops everything this process started.
- */
-function interruption() {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  let received: NodeJS.Signals | undefined;
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received) return note(`${signal}: still stopping what was started…`);
-    received = signal;
-    resolve();
-  };
-  for (const s of signals) process.on(s, onSignal);
-  return {
-    promise,
-    received: () => received,
-    dispose: () => signals.forEach((s) => process.off(s, onSignal)),
-  };
-}
-
-/** Workers' log lines on stderr: all of them for `serve`, warnings and errors (and anything not JSON, a crash) for `run`. */
-function forwardWorkerLogs(minLevel: number) {
-  return (line: string) => {
-    const level = /"level":(\d+)/.exec(line);
-    if (!level || Number(level[1]) >= minLevel) process.stderr.write(`${line}\n`);
-  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -158,58 +118,6 @@ function reportFailure(err: unknown) {
   }
 }
 
-async function serveCommand(opts: { port?: string; solverWorkers?: number; workers: boolean }): Promise<number> {
-  const interrupted = interruption();
-  try {
-    const env = readEnv();
-    const options = apiOptionsFromEnv(env);
-    assertBindable(env.API_HOST, options.auth); // before starting anything
-    const stack = await startStack({
-      workers: opts.workers,
-      solverConcurrency: opts.solverWorkers,
-      log: note,
-      workerLog: forwardWorkerLogs(0),
-    });
-    try {
-      const at = { host: env.API_HOST, port: opts.port ? Number(opts.port) : env.PORT };
-      if (!interrupted.received()) await serveApi(stack, at, options, interrupted.promise);
-      return 0;
-    } finally {
-      note('stopping the API, the workers (they drain), Temporal and Postgres');
-      await stack.stop();
-      note('stopped');
-    }
-  } catch (err) {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    interrupted.dispose();
-  }
-}
-
-/** The HTTP API until `until` resolves. */
-async function serveApi(stack: Stack, at: { host: string; port: number }, options: ApiOptions, until: Promise<void>): Promise<void> {
-  const db = openDb(stack.databaseUrl);
-  try {
-    const { connection, client } = await connectClient(stack);
-    try {
-      const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), { ...at, auth: options.auth });
-      say(`HeatScheduler API on http://${at.host}:${at.port}/api (liveness /healthz, readiness /readyz)`);
-      if (options.auth.mode === 'open')
-        say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
-      if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
-      await until;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    await db.close();
-  }
-}
-
 async function verifyCommand(runId: string): Promise<number> {
   if (!UUID.test(runId)) {
     process.stderr.write(`error: "${runId}" is not a run id (run ids are UUIDs)\n`);
@@ -268,6 +176,8 @@ program
   .option('--solver-workers <n>', 'solves at once, one worker thread each (default: cores - 1)', positiveInteger)
   .option('--no-workers', 'the API alone; workers run elsewhere (`heatscheduler worker …`)')
   .action(async (opts) => {
+    // Loaded here only: a worker machine never loads the API.
+    const { serveCommand } = await import('./serve.ts');
     process.exitCode = await serveCommand(opts);
   });
 program

@@ -1,4 +1,5 @@
-import { temporal } from '@temporalio/proto';
+// A CommonJS package: under plain Node (the CLI, not vitest) only its default export exists.
+import proto from '@temporalio/proto';
 import { Router } from 'express';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
 import type { ApiDeps } from '../server.ts';
@@ -7,7 +8,7 @@ const CHECK_MS = 2_000;
 /** A poller is live if it polled this recently (a long poll lasts about a minute). */
 const POLLER_FRESH_MS = 90_000;
 
-const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
+const { TaskQueueType, TaskQueueKind } = proto.temporal.api.enums.v1;
 
 /** Which task queues need which pollers: the pipeline runs workflows and activities, the solver activities only. */
 const NEEDED = [
