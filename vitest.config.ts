@@ -20,6 +20,9 @@ export default defineConfig({
           globalSetup: ['./test/support/global-setup.ts'],
           // Files share one Temporal server and its task queues: one file at a time.
           fileParallelism: false,
+          // Real processes start slowly on a busy machine: these bound hangs, they time nothing.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
     ],
