@@ -26,6 +26,27 @@ export interface IntakeResult {
   ref: StepRef;
   jobsCount: number;
   solverTimeLimitSeconds: number;
+  facts: RunFacts;
+}
+
+/** What intake learnt that operators filter by. */
+export interface RunFacts {
+  tenant: string;
+  site: string;
+  /** The plant's local day, YYYY-MM-DD. */
+  scheduleDate: string;
+  objective: string;
+}
+
+/** The run's figures kept in the workflow's memo, shown on its page in Temporal UI. */
+export interface RunSummaryMemo {
+  optimizedCost: number | null;
+  baselineCost: number | null;
+  savings: number | null;
+  savingsPercent: number | null;
+  peakKw: number | null;
+  jobs: number | null;
+  unscheduled: number | null;
 }
 
 export interface OptimizeHeartbeat {

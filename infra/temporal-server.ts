@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeArgs } from './search-attributes.ts';
 import { ensureTemporalBinary } from './temporal-binary.ts';
 
 export interface TemporalDevServer {
@@ -56,6 +57,7 @@ export async function startTemporalDevServer(opts: {
     namespace,
     '--log-level',
     'error',
+    ...devServerSearchAttributeArgs(),
   ];
   if (opts.headless) args.push('--headless');
   // Its own process group: a Ctrl+C meant for the parent stops it through the parent, after the workers.

@@ -3,6 +3,7 @@ import { activityInterceptors } from '../activities/failures.ts';
 import { createPipelineActivities } from '../activities/index.ts';
 import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
+import { ensureSearchAttributes } from '../infra/search-attributes.ts';
 import { WORKFLOWS_PATH, runWorkerProcess, shutdownOptions } from './common.ts';
 
 /** The pipeline worker: workflows plus every agent except the solver; runs until SIGINT/SIGTERM. */
@@ -10,6 +11,7 @@ export function runPipelineWorker(): Promise<void> {
   return runWorkerProcess('pipeline', async (env, resources) => {
     const handle = await resources.database(env, 5);
     const connection = await resources.temporal(env);
+    await ensureSearchAttributes(connection.operatorService, env.namespace);
     return Worker.create({
       connection,
       namespace: env.namespace,

@@ -17,6 +17,7 @@ import { SOLVER_PROGRESS_SIGNAL, TASK_QUEUES, type SolverProgress, type StepRef 
 import { describeFailure } from './failure.ts';
 import { notifyRun } from './notify-run.ts';
 import { ProgressTracker, type RunProgress } from './progress.ts';
+import { RunIndex } from './run-index.ts';
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 const solverProgressSignal = defineSignal<[SolverProgress]>(SOLVER_PROGRESS_SIGNAL);
@@ -51,31 +52,36 @@ const closing = proxyActivities<PipelineActivities>({ startToCloseTimeout: '1m',
  * row ends as the workflow does: SUCCESS, FAILED (with a bounded message) or CANCELLED.
  */
 export async function optimizationRun({ runId }: OptimizationRunInput): Promise<OptimizationRunResult> {
-  const progress = new ProgressTracker(runId);
+  const index = new RunIndex();
+  const progress = new ProgressTracker(runId, (step) => index.step(`${step} under way`));
   setHandler(progressQuery, () => progress.snapshot());
   setHandler(solverProgressSignal, (p) => progress.solverProgress(p));
   try {
     await pipeline.markRunStarted({ runId });
-    const head = await planAndReport(runId, progress);
-    await closing.completeRun({ runId, head });
+    const head = await planAndReport(runId, progress, index);
+    const summary = await closing.completeRun({ runId, head });
     progress.finish('SUCCESS');
+    index.finish('SUCCESS', summary);
     return { runId, head };
   } catch (err) {
     if (isCancellation(err)) {
       progress.finish('CANCELLED');
+      index.finish('CANCELLED');
       await CancellationScope.nonCancellable(() => closing.endRun({ runId, status: 'CANCELLED' }));
       throw err;
     }
     const { code, message } = describeFailure(err);
     progress.finish('FAILED', message);
+    index.finish('FAILED');
     await closing.endRun({ runId, status: 'FAILED', errorCode: code, errorMessage: message });
     throw err;
   }
 }
 
 /** The chain of agents, then the notification handed off; returns the report's ref (the chain head). */
-async function planAndReport(runId: string, progress: ProgressTracker): Promise<StepRef> {
+async function planAndReport(runId: string, progress: ProgressTracker, index: RunIndex): Promise<StepRef> {
   const intake = await progress.track('intake', () => pipeline.intake({ runId }));
+  index.describe(intake.facts);
   const [tariff, equipment] = await Promise.all([
     progress.track('tariff', () => pipeline.resolveTariff({ runId, intake: intake.ref })),
     progress.track('equipment', () => pipeline.resolveEquipment({ runId, intake: intake.ref })),

@@ -23,10 +23,15 @@ export class ProgressTracker {
   private error?: string;
   private solver?: SolverProgress;
 
-  constructor(private readonly runId: string) {}
+  constructor(
+    private readonly runId: string,
+    /** Told when a step starts (the run's current details in Temporal UI). */
+    private readonly onStep: (step: ProgressStep) => void = () => {},
+  ) {}
 
   async track<T>(step: ProgressStep, work: () => Promise<T>): Promise<T> {
     this.steps[step] = 'running';
+    this.onStep(step);
     try {
       const result = await work();
       this.steps[step] = 'done';

@@ -24,7 +24,8 @@ export function intakeActivities(db: Db) {
         },
       });
       const { schedule, settings } = await loadStepOutput<IntakeOutput>(db, runId, ref);
-      return { ref, jobsCount: schedule.jobs.length, solverTimeLimitSeconds: settings.solverTimeLimitSeconds };
+      const facts = { tenant: schedule.tenant, site: schedule.site, scheduleDate: schedule.scheduleDate, objective: settings.objective };
+      return { ref, jobsCount: schedule.jobs.length, solverTimeLimitSeconds: settings.solverTimeLimitSeconds, facts };
     },
   };
 }

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db/client.ts';
-import { closeRun, listOpenRuns, markRunStarted } from '../../db/repositories/runs.ts';
-import { TASK_QUEUES, type RunStatus, type StepRef } from '../../domain/pipeline.ts';
+import { closeRun, listOpenRuns, markRunStarted, runSummary } from '../../db/repositories/runs.ts';
+import { TASK_QUEUES, type RunStatus, type RunSummaryMemo, type StepRef } from '../../domain/pipeline.ts';
 import { describeFailure } from '../../workflows/failure.ts';
 import { reconciledOutcome, type WorkflowState } from './reconcile.ts';
 
@@ -19,9 +19,10 @@ export function runActivities(db: Db) {
       await ensureReconcileSchedule(Context.current());
     },
 
-    /** Closes the run: SUCCESS with the chain head as output hash. */
-    async completeRun({ runId, head }: { runId: string; head: StepRef }): Promise<void> {
+    /** Closes the run: SUCCESS with the chain head as output hash; returns its figures for the workflow's memo. */
+    async completeRun({ runId, head }: { runId: string; head: StepRef }): Promise<RunSummaryMemo> {
       await closeRun(db, runId, { status: 'SUCCESS', outputHash: head.hash });
+      return runSummary(db, runId);
     },
 
     /** Closes the run as FAILED (with the error) or CANCELLED. */

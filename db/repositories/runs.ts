@@ -1,13 +1,38 @@
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { boundedText, FAILURE_CODE_MAX, FAILURE_MESSAGE_MAX } from '../../domain/bounded-text.ts';
 import type { CostAnalysis } from '../../domain/cost.ts';
-import type { RunOutcome } from '../../domain/pipeline.ts';
+import type { RunOutcome, RunSummaryMemo } from '../../domain/pipeline.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { Db, Tx } from '../client.ts';
-import { optimizationRuns, productionSchedules } from '../schema.ts';
+import { optimizationRuns, optimizedAssignments, productionSchedules } from '../schema.ts';
 
+/** Also reopens a run that an operator reset in Temporal UI after it failed: its old error goes. */
 export async function markRunStarted(db: Db, runId: string): Promise<void> {
-  await db.update(optimizationRuns).set({ status: 'RUNNING', startedAt: new Date() }).where(eq(optimizationRuns.runId, runId));
+  await db
+    .update(optimizationRuns)
+    .set({ status: 'RUNNING', startedAt: new Date(), completedAt: null, errorCode: null, errorMessage: null })
+    .where(eq(optimizationRuns.runId, runId));
+}
+
+/** The run's headline figures (for the workflow's memo); the unscheduled count is jobs the optimised plan leaves out. */
+export async function runSummary(db: Db, runId: string): Promise<RunSummaryMemo> {
+  const [row] = await db
+    .select({
+      optimizedCost: optimizationRuns.optimizedCost,
+      baselineCost: optimizationRuns.baselineCost,
+      savings: optimizationRuns.savings,
+      savingsPercent: optimizationRuns.savingsPercent,
+      peakKw: optimizationRuns.peakKw,
+      jobs: optimizationRuns.jobsCount,
+      scheduled: sql<number>`(select count(distinct ${optimizedAssignments.jobId})::int from ${optimizedAssignments}
+        where ${optimizedAssignments.runId} = ${optimizationRuns.runId} and ${optimizedAssignments.plan} = 'optimized')`,
+    })
+    .from(optimizationRuns)
+    .where(eq(optimizationRuns.runId, runId));
+  if (!row) throw new DomainError('E008', `run ${runId} not found`);
+  const { scheduled, ...figures } = row;
+  return { ...figures, unscheduled: figures.jobs === null ? null : figures.jobs - scheduled };
 }
 
 /** What intake learnt about the run: its schedule, site, size and input hash. */

@@ -7,12 +7,23 @@ import { CancelledFailure } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { activityInterceptors } from '../../activities/failures.ts';
 import type { PipelineActivities, SolverActivities } from '../../activities/index.ts';
-import { TASK_QUEUES, type ChainStep, type StepRef } from '../../domain/pipeline.ts';
+import { TASK_QUEUES, type ChainStep, type RunFacts, type RunSummaryMemo, type StepRef } from '../../domain/pipeline.ts';
 import { freePort } from '../../infra/ports.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/common.ts';
 
 type Activities = PipelineActivities & SolverActivities;
+
+export const STUB_FACTS: RunFacts = { tenant: 'acme', site: 'plant-1', scheduleDate: '2026-12-03', objective: 'minimize_cost' };
+export const STUB_SUMMARY: RunSummaryMemo = {
+  optimizedCost: 812.5,
+  baselineCost: 1000,
+  savings: 187.5,
+  savingsPercent: 18.75,
+  peakKw: 640,
+  jobs: 3,
+  unscheduled: 1,
+};
 type ActivityName = keyof Activities;
 
 /** Stub activities that record their calls; each test overrides the ones it makes misbehave. */
@@ -37,13 +48,13 @@ export class StubActivities {
     const ref = (step: ChainStep) => async (): Promise<StepRef> => ({ step, hash: `hash-of-${step}` });
     return {
       markRunStarted: this.impl('markRunStarted', async () => undefined),
-      intake: this.impl('intake', async () => ({ ref: await ref('intake')(), jobsCount: 3, solverTimeLimitSeconds: 5 })),
+      intake: this.impl('intake', async () => ({ ref: await ref('intake')(), jobsCount: 3, solverTimeLimitSeconds: 5, facts: STUB_FACTS })),
       resolveTariff: this.impl('resolveTariff', ref('tariff')),
       resolveEquipment: this.impl('resolveEquipment', ref('equipment')),
       calculateCost: this.impl('calculateCost', ref('cost')),
       buildReport: this.impl('buildReport', ref('report')),
       sendRunEmail: this.impl('sendRunEmail', async () => ({ status: 'sent', recipients: ['ops@plant.example'] })),
-      completeRun: this.impl('completeRun', async () => undefined),
+      completeRun: this.impl('completeRun', async () => STUB_SUMMARY),
       endRun: this.impl('endRun', async () => undefined),
       reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
     };
