@@ -9,6 +9,8 @@ export interface ApiOptions {
   /** Longest solver time limit each role may request, seconds (0: may not submit). */
   solverTimeLimitCaps: Record<Role, number>;
   bodyLimitBytes: number;
+  /** Bearer token of the Prometheus scraper (GET /metrics when authentication is on). */
+  metricsToken?: string;
   /** Task queue new runs start on (tests point it at one no worker serves). */
   taskQueue?: string;
 }
@@ -35,6 +37,7 @@ export function apiOptionsFromEnv(env: Env = readEnv()): ApiOptions {
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, submitsPerMinute: env.SUBMIT_RATE_LIMIT_PER_MINUTE },
     solverTimeLimitCaps: parseCaps(env.SOLVER_TIME_LIMIT_CAPS),
     bodyLimitBytes: Math.round(env.MAX_BODY_MB * 1024 * 1024),
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

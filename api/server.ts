@@ -13,6 +13,7 @@ import { authenticate, principalOf, type AuthConfig } from './auth.ts';
 import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
+import { createMetrics, metricsRouter } from './metrics.ts';
 import { healthRouter } from './routes/health.ts';
 import { runsRouter } from './routes/runs.ts';
 
@@ -60,7 +61,10 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
       }),
     );
   }
+  const metrics = createMetrics(deps.db);
+  app.use(metrics.httpMetrics);
   app.use(healthRouter(deps));
+  app.use(metricsRouter(metrics.registry, { open: options.auth.mode === 'open', token: options.metricsToken }));
   app.use(limiter(options.rateLimit.perMinute, 'requests'));
   app.use('/api', authenticate(options.auth), safeQuery);
   const submitLimiter = limiter(options.rateLimit.submitsPerMinute, 'submissions', (res) => {

@@ -25,6 +25,13 @@ const EnvSchema = z.object({
   /** Token claims that carry the tenant and the roles. */
   AUTH_TENANT_CLAIM: z.string().min(1).default('tenant'),
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Bearer token Prometheus presents to GET /metrics when authentication is on (figures span every tenant). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** host:port where a worker process serves its Temporal SDK metrics for Prometheus; unset: none. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .optional(),
   /** Comma-separated origins a browser may call the API from; none by default. */
   CORS_ORIGINS: z.string().default(''),
   /** Requests per minute per client (token subject, else address), and submissions per minute. */

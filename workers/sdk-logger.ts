@@ -29,13 +29,20 @@ class PinoSdkLogger implements Logger {
   }
 }
 
-/** Once per process, before any connection: the native core's chatter only from WARN up unless LOG_LEVEL asks for more. */
+/**
+ * Once per process, before any connection: the native core's chatter only from WARN up unless
+ * LOG_LEVEL asks for more; with WORKER_METRICS_ADDRESS, the SDK's own metrics (task slots, poll and
+ * schedule-to-start latencies, activity failures…) served there for Prometheus.
+ */
 export function installSdkLogger(): void {
-  const level = readEnv().LOG_LEVEL;
+  const { LOG_LEVEL: level, WORKER_METRICS_ADDRESS: metricsAddress } = readEnv();
   const core: LogLevel =
     level === 'trace' ? 'TRACE' : level === 'debug' ? 'DEBUG' : level === 'error' || level === 'silent' ? 'ERROR' : 'WARN';
   Runtime.install({
     logger: new PinoSdkLogger(),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core, other: core }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core, other: core }), forward: {} },
+      ...(metricsAddress && { metrics: { prometheus: { bindAddress: metricsAddress } } }),
+    },
   });
 }

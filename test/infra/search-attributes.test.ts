@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/ports.ts';
 import { ensureSearchAttributes, searchAttributeCommands } from '../../infra/search-attributes.ts';
@@ -17,7 +18,7 @@ describe('the run search attributes on a namespace', () => {
     dir = await mkdtemp(join(tmpdir(), 'hs-sa-'));
     server = await startTemporalDevServer({ dataDir: dir, port: await freePort(), uiPort: await freePort(), headless: true });
     connection = await Connection.connect({ address: server.address });
-    await connection.workflowService.registerNamespace({ namespace: 'bare', workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await connection.workflowService.registerNamespace({ namespace: 'bare', workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
   });
 
   afterAll(async () => {
