@@ -18,7 +18,10 @@ describe('the run search attributes on a namespace', () => {
     dir = await mkdtemp(join(tmpdir(), 'hs-sa-'));
     server = await startTemporalDevServer({ dataDir: dir, port: await freePort(), uiPort: await freePort(), headless: true });
     connection = await Connection.connect({ address: server.address });
-    await connection.workflowService.registerNamespace({ namespace: 'bare', workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+    await connection.workflowService.registerNamespace({
+      namespace: 'bare',
+      workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
+    });
   });
 
   afterAll(async () => {
