@@ -10,7 +10,7 @@ import { xlsxAdapter } from './adapters/xlsx.ts';
 import { xmlAdapter } from './adapters/xml.ts';
 import { INPUT_FORMATS, type AdapterContext, type IntakeAdapter, type InputFormat, type Sniffed, type Verdict } from './adapters/types.ts';
 import { parseJsonText } from './json-text.ts';
-import { invalidInput, type SourceProblem } from './location.ts';
+import { invalidInput, type Location, type SourceProblem } from './location.ts';
 import { checkSize, decodeText, inputSha256, type RawInput, type TextDecoding } from './source.ts';
 import { validateConversion } from './validate.ts';
 
@@ -99,19 +99,26 @@ export function sniff(input: RawInput): Sniffed {
 }
 
 export function formatByName(name: string): InputFormat {
-  const format = FORMAT_NAMES[name.trim().toLowerCase()];
-  if (!format) throw invalidInput(`unknown input format "${name}" (known: ${INPUT_FORMATS.join(', ')})`);
+  const format = Object.hasOwn(FORMAT_NAMES, name.trim().toLowerCase()) ? FORMAT_NAMES[name.trim().toLowerCase()] : undefined;
+  if (!format) {
+    throw invalidInput(`unknown input format "${name}" (known: ${INPUT_FORMATS.join(', ')})`, [
+      { location: { field: 'format' }, message: `"${name}" is not a format` },
+    ]);
+  }
   return format;
 }
 
 const adapterFor = (format: InputFormat) => ADAPTERS.find((a) => a.format === format)!;
 
-function clientIdInFile(s: Sniffed): string | undefined {
-  if (!s.text().ok || !/^\s*\{/.test((s.text() as { text: string }).text)) return undefined;
+/** A `client_id` (or `clientId`) at the top of a JSON file, with where it is. */
+function clientIdInFile(s: Sniffed): { id: string; where: Location } | undefined {
+  const text = s.text();
+  if (!text.ok || !/^\s*\{/.test(text.text)) return undefined;
   const json = s.json();
   if (!json.ok || !isPlainObject(json.value)) return undefined;
-  const id = json.value.client_id ?? json.value.clientId;
-  return typeof id === 'string' ? id : undefined;
+  const key = json.value.client_id !== undefined ? 'client_id' : 'clientId';
+  const id = json.value[key];
+  return typeof id === 'string' ? { id, where: { file: s.input.fileName, field: key } } : undefined;
 }
 
 /**
@@ -122,10 +129,15 @@ function clientIdInFile(s: Sniffed): string | undefined {
 export function chooseAdapter(s: Sniffed, options: IntakeOptions = {}): { adapter: IntakeAdapter; context: AdapterContext } {
   if (options.format) return { adapter: adapterFor(formatByName(options.format)), context: {} };
   const clients = options.clients ?? DEFAULT_CLIENTS;
-  const clientId = options.clientId ?? clientIdInFile(s);
-  if (clientId !== undefined) {
-    const profile = Object.hasOwn(clients, clientId) ? clients[clientId] : undefined;
-    if (!profile) throw invalidInput(`unknown client "${clientId}" (known: ${Object.keys(clients).join(', ') || 'none'})`);
+  const client = options.clientId !== undefined ? { id: options.clientId, where: { field: 'client' } } : clientIdInFile(s);
+  if (client !== undefined) {
+    const profile = Object.hasOwn(clients, client.id) ? clients[client.id] : undefined;
+    if (!profile) {
+      const known = Object.keys(clients).join(', ') || 'none';
+      throw invalidInput(`unknown client "${client.id}" (known: ${known})`, [
+        { location: client.where, message: `names no registered client (known: ${known})` },
+      ]);
+    }
     return { adapter: adapterFor(profile.format), context: profile.context ?? {} };
   }
   const verdicts = ADAPTERS.map((adapter) => ({ adapter, verdict: adapter.sniff(s) }));
