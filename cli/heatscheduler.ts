@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
@@ -10,6 +10,9 @@ import { submitRun } from '../runs/submit.ts';
 import { progressQuery } from '../workflows/optimization-run.ts';
 import { runPipelineWorker } from '../workers/pipeline-worker.ts';
 import { runSolverWorker } from '../workers/solver-worker.ts';
+import { CONVERT_TARGETS, renderRequest, type ConvertTarget } from '../activities/intake/convert.ts';
+import { readRunRequest } from '../activities/intake/registry.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { RunProgress } from '../workflows/progress.ts';
 import { connectClient, forwardWorkerLogs, interruption, note, say } from './common.ts';
 
@@ -161,6 +164,32 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/** Reads a file of any input format and writes it as canonical JSON or the scheduler DTO; no services needed. */
+async function convertCommand(file: string, opts: { to: string; format?: string; client?: string; output?: string }): Promise<number> {
+  if (!(CONVERT_TARGETS as readonly string[]).includes(opts.to)) {
+    say(`--to must be one of ${CONVERT_TARGETS.join(', ')}`);
+    return 2;
+  }
+  try {
+    const read = await readRunRequest(
+      { bytes: readFileSync(file), fileName: basename(file) },
+      { format: opts.format, clientId: opts.client },
+    );
+    const text = renderRequest(read, opts.to as ConvertTarget, new Date());
+    if (opts.output) writeFileSync(opts.output, text);
+    else process.stdout.write(text);
+    note(
+      `${file}: ${read.format}, ${read.request.schedule.jobs.length} jobs, file sha256 ${read.sha256.slice(0, 12)}…, canonical ${read.canonicalHash.slice(0, 12)}…`,
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    say(`Cannot convert ${file} (${err.code}): ${err.summary}`);
+    for (const p of err.problems) say(`  - ${p.path}: ${p.message}`);
+    return 1;
+  }
+}
+
 const program = new Command('heatscheduler').description('Schedules process-heating jobs at the lowest energy bill.');
 program
   .command('run')
@@ -169,6 +198,16 @@ program
   .option('--keep-ui', 'keep the embedded Temporal UI and Postgres running afterwards')
   .action(async (file, opts) => {
     process.exitCode = await runCommand(file, opts);
+  });
+program
+  .command('convert')
+  .argument('<file>', 'a request in any input format (canonical JSON, legacy ERP JSON, CSV, XLSX, XML, scheduler DTO)')
+  .option('--to <target>', `what to write: ${CONVERT_TARGETS.join(' or ')}`, 'json')
+  .option('--format <format>', 'input format (default: recognised from the content)')
+  .option('--client <clientId>', 'a registered client whose profile names the format')
+  .option('-o, --output <file>', 'write here instead of stdout')
+  .action(async (file, opts) => {
+    process.exitCode = await convertCommand(file, opts);
   });
 program
   .command('serve')
