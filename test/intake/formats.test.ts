@@ -59,4 +59,23 @@ describe('the same day in every format', () => {
       expect(back.canonicalHash).toBe(original.canonicalHash);
     }
   });
+
+  it('reads every example in examples/: the plant day as JSON, XLSX, XML, DTO and CSV has the same jobs', async () => {
+    const names = [
+      'plant-day.json',
+      'plant-day.xlsx',
+      'plant-day.xml',
+      'plant-day.dto.json',
+      'plant-day.csv',
+      'template.xlsx',
+      'legacy-erp.json',
+    ];
+    const reads = await Promise.all(names.map((name) => read(example(name), name)));
+    expect(reads.map((r) => r.format)).toEqual(['json', 'xlsx', 'xml', 'dto', 'csv', 'xlsx', 'legacy-erp']);
+    const [json, xlsx, xml, dto, csv] = reads.map((r) => r.request);
+    for (const other of [xlsx, xml, dto, csv]) expect(other.schedule.jobs).toEqual(json.schedule.jobs);
+    for (const other of [xlsx, xml, dto])
+      expect([other.equipment, other.tariff, other.settings]).toEqual([json.equipment, json.tariff, json.settings]);
+    expect([csv.equipment, csv.tariff]).toEqual([undefined, undefined]); // a CSV holds jobs: heaters and tariff come from the registry
+  });
 });
