@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,7 +11,7 @@ import { progressQuery } from '../workflows/optimization-run.ts';
 import { runPipelineWorker } from '../workers/pipeline-worker.ts';
 import { runSolverWorker } from '../workers/solver-worker.ts';
 import { CONVERT_TARGETS, renderRequest, type ConvertTarget } from '../activities/intake/convert.ts';
-import { readRunRequest } from '../activities/intake/registry.ts';
+import { readRunRequest, type IntakeRead } from '../activities/intake/registry.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { RunProgress } from '../workflows/progress.ts';
 import { connectClient, forwardWorkerLogs, interruption, note, say } from './common.ts';
@@ -22,15 +22,37 @@ function workflowUrl(stack: Stack, runId: string): string | null {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function runCommand(file: string, opts: { format?: string; keepUi?: boolean }): Promise<number> {
-  const content = readFileSync(file, 'utf8');
-  const format = opts.format ?? (extname(file).slice(1).toLowerCase() || 'json');
+/** Reads a file of any input format, or says why it cannot (E001, every problem with its place) and gives undefined. */
+async function readInputFile(file: string, opts: { format?: string; client?: string }, verb: string): Promise<IntakeRead | undefined> {
+  try {
+    return await readRunRequest({ bytes: readFileSync(file), fileName: basename(file) }, { format: opts.format, clientId: opts.client });
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    say(`Cannot ${verb} ${file} (${err.code}): ${err.summary}`);
+    for (const p of err.problems) say(`  - ${p.path}: ${p.message}`);
+    return undefined;
+  }
+}
+
+const describeRead = (file: string, read: IntakeRead) =>
+  `${file}: ${read.format}, ${read.request.schedule.jobs.length} jobs, file sha256 ${read.sha256.slice(0, 12)}…, canonical ${read.canonicalHash.slice(0, 12)}…`;
+
+async function runCommand(file: string, opts: { format?: string; client?: string; keepUi?: boolean }): Promise<number> {
+  // Read before starting anything: a file intake refuses is reported at once, with its places.
+  const read = await readInputFile(file, opts, 'run');
+  if (!read) return 1;
+  note(describeRead(file, read));
   const started = performance.now();
   const stack = await startStack({ workers: true, log: note, workerLog: forwardWorkerLogs(40) });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
   try {
-    const { runId } = await submitRun(db.db, client, { content, format });
+    const { runId } = await submitRun(db.db, client, {
+      content: readFileSync(file),
+      format: read.format,
+      fileName: basename(file),
+      tenantId: read.request.schedule.tenant,
+    });
     say(`Run ${runId} started (${file})`);
     const handle = client.workflow.getHandle(runId);
     const poller = pollProgress(() => handle.query(progressQuery));
@@ -170,31 +192,21 @@ async function convertCommand(file: string, opts: { to: string; format?: string;
     say(`--to must be one of ${CONVERT_TARGETS.join(', ')}`);
     return 2;
   }
-  try {
-    const read = await readRunRequest(
-      { bytes: readFileSync(file), fileName: basename(file) },
-      { format: opts.format, clientId: opts.client },
-    );
-    const text = renderRequest(read, opts.to as ConvertTarget, new Date());
-    if (opts.output) writeFileSync(opts.output, text);
-    else process.stdout.write(text);
-    note(
-      `${file}: ${read.format}, ${read.request.schedule.jobs.length} jobs, file sha256 ${read.sha256.slice(0, 12)}…, canonical ${read.canonicalHash.slice(0, 12)}…`,
-    );
-    return 0;
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    say(`Cannot convert ${file} (${err.code}): ${err.summary}`);
-    for (const p of err.problems) say(`  - ${p.path}: ${p.message}`);
-    return 1;
-  }
+  const read = await readInputFile(file, opts, 'convert');
+  if (!read) return 1;
+  const text = renderRequest(read, opts.to as ConvertTarget, new Date());
+  if (opts.output) writeFileSync(opts.output, text);
+  else process.stdout.write(text);
+  note(describeRead(file, read));
+  return 0;
 }
 
 const program = new Command('heatscheduler').description('Schedules process-heating jobs at the lowest energy bill.');
 program
   .command('run')
-  .argument('<file>', 'production schedule request (JSON)')
-  .option('--format <format>', 'input format (default: from the file extension)')
+  .argument('<file>', 'a request in any input format (canonical JSON, legacy ERP JSON, CSV, XLSX, XML, scheduler DTO)')
+  .option('--format <format>', 'input format (default: recognised from the content)')
+  .option('--client <clientId>', 'a registered client whose profile names the format')
   .option('--keep-ui', 'keep the embedded Temporal UI and Postgres running afterwards')
   .action(async (file, opts) => {
     process.exitCode = await runCommand(file, opts);

@@ -62,8 +62,16 @@ export const runInputs = pgTable('run_inputs', {
     .primaryKey()
     .references(() => optimizationRuns.runId, { onDelete: 'cascade' }),
   tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+  /** The format the submitter named, or `auto` (intake recognises it from the content). */
   format: varchar('format', { length: 20 }).notNull(),
-  content: text('content').notNull(),
+  /** The submission as text when its bytes are UTF-8 text Postgres can store (rows before 0005 always). */
+  content: text('content'),
+  /** The submission's bytes when they are not such text (XLSX, UTF-16, a NUL). */
+  raw: bytea('raw'),
+  /** SHA-256 of the submitted bytes (null on rows before 0005). */
+  sha256: varchar('sha256', { length: 64 }),
+  /** The file name the submitter gave, for messages (`plant.csv row 5`). */
+  fileName: varchar('file_name', { length: 255 }),
   receivedAt: createdAt(),
 });
 

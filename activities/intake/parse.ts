@@ -2,7 +2,7 @@ import { ErrorCode, DomainError } from '../../domain/errors.ts';
 import type { IntakeOutput, RunRequest } from '../../domain/run-request.ts';
 import { canonicalJsonAdapter, jsonObject } from './adapters/canonical-json.ts';
 import type { ConversionProblem } from './adapters/types.ts';
-import { INPUT_FORMATS } from './adapters/types.ts';
+import { AUTO_FORMAT, INPUT_FORMATS } from './adapters/types.ts';
 import { readRunRequest, sniff, type IntakeOptions, type IntakeRead } from './registry.ts';
 import { checkSize, type RawInput } from './source.ts';
 import { JsonPathSourceMap } from './adapters/canonical-json.ts';
@@ -24,6 +24,13 @@ export function toIntakeOutput(request: RunRequest): IntakeOutput {
 export async function readSubmission(input: RawInput, options: IntakeOptions = {}): Promise<{ output: IntakeOutput; read: IntakeRead }> {
   const read = await readRunRequest(input, options);
   return { output: toIntakeOutput(read.request), read };
+}
+
+/** The intake step's compute: a stored submission in the format its submitter named, or recognised. */
+export async function readStoredSubmission(stored: { bytes: Uint8Array; format: string; fileName?: string }): Promise<IntakeOutput> {
+  const format = stored.format === AUTO_FORMAT ? undefined : stored.format;
+  const { output } = await readSubmission({ bytes: stored.bytes, fileName: stored.fileName }, { format });
+  return output;
 }
 
 /**

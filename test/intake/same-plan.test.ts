@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toIntakeOutput } from '../../activities/intake/parse.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
-import { EquipmentSchema } from '../../domain/equipment.ts';
 import { assembleProblem, heatersOverHorizon, tariffOverHorizon } from '../../domain/problem.ts';
 import { SettingsSchema } from '../../domain/settings.ts';
 import { TariffSchema } from '../../domain/tariff.ts';
 import { SEED_TARIFF } from '../../examples/generate.ts';
 import { planViolations } from '../support/plan-check.ts';
-import { fixture, read } from './support.ts';
+import { fixture, read, SAME_DAY_HEATERS } from './support.ts';
 
-// The site's registered heaters and tariff (the same-day files name the heaters but carry neither).
-const HEATERS = [
-  { id: 'Furnace-1', name: 'Gas furnace', type: 'gas_boiler', capacityKw: 600, efficiency: 0.9, startupEnergyKwh: 20 },
-  { id: 'Furnace-2', name: 'Electric furnace', type: 'electric', capacityKw: 500, efficiency: 0.97 },
-  { id: 'Oven-1', name: 'Cure oven', type: 'electric', capacityKw: 400, efficiency: 0.95 },
-  { id: 'Tank-1', name: 'Wash tank heat pump', type: 'heat_pump', capacityKw: 250, efficiency: 3.2 },
-].map((h) => EquipmentSchema.parse(h));
 const TARIFF = TariffSchema.parse(SEED_TARIFF);
 const SETTINGS = SettingsSchema.parse({ deterministic: true, solverTimeLimitSeconds: 30, mipGap: 0 });
 
@@ -23,7 +15,7 @@ async function planFor(name: string) {
   const { request } = await read(fixture(name), name);
   const intake = { ...toIntakeOutput(request), settings: SETTINGS };
   const tariff = tariffOverHorizon(TARIFF, intake.schedule, intake.settings);
-  const problem = assembleProblem(intake, tariff, heatersOverHorizon(HEATERS, tariff.grid));
+  const problem = assembleProblem(intake, tariff, heatersOverHorizon(SAME_DAY_HEATERS, tariff.grid));
   const plan = await solvePlan(problem, { timeLimitSeconds: SETTINGS.solverTimeLimitSeconds, mipGap: 0 });
   expect(planViolations(problem, plan.assignments, plan.unscheduled)).toEqual([]);
   return plan;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EquipmentSchema } from '../../domain/equipment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { readRunRequest, type IntakeOptions, type IntakeRead } from '../../activities/intake/registry.ts';
 
@@ -30,3 +31,11 @@ export async function rejection(content: string | Uint8Array | object, fileName?
 
 /** `path: message` lines, for readable assertions. */
 export const lines = (err: DomainError) => err.problems.map((p) => `${p.path}: ${p.message}`);
+
+/** The heaters of the same-day files' site (the files name them but do not describe them). */
+export const SAME_DAY_HEATERS = [
+  { id: 'Furnace-1', name: 'Gas furnace', type: 'gas_boiler', capacityKw: 600, efficiency: 0.9, startupEnergyKwh: 20 },
+  { id: 'Furnace-2', name: 'Electric furnace', type: 'electric', capacityKw: 500, efficiency: 0.97 },
+  { id: 'Oven-1', name: 'Cure oven', type: 'electric', capacityKw: 400, efficiency: 0.95 },
+  { id: 'Tank-1', name: 'Wash tank heat pump', type: 'heat_pump', capacityKw: 250, efficiency: 3.2 },
+].map((h) => EquipmentSchema.parse(h));

@@ -4,6 +4,9 @@ import type { RawInput, TextDecoding } from '../source.ts';
 export const INPUT_FORMATS = ['json', 'legacy-erp', 'csv', 'xlsx', 'xml', 'dto'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
+/** What a submission stores when its submitter named no format: intake recognises it from the content. */
+export const AUTO_FORMAT = 'auto';
+
 /** A canonical field path: ['schedule', 'jobs', 3, 'heatingKwh']. */
 export type FieldPath = (string | number)[];
 
