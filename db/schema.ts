@@ -338,3 +338,24 @@ export const auditEntries = pgTable(
   },
   (t) => [index('audit_entries_tenant_created').on(t.tenantId, t.createdAt)],
 );
+
+/** Each distinct state of a site's open orders pulled from an ERP: a new row only when the orders changed. */
+export const erpScheduleVersions = pgTable(
+  'erp_schedule_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    siteId: varchar('site_id', { length: 64 }).notNull(),
+    /** The connector (its name) the orders came from. */
+    source: varchar('source', { length: 200 }).notNull(),
+    version: integer('version').notNull(),
+    /** SHA-256 of the canonical request the orders make. */
+    requestHash: varchar('request_hash', { length: 64 }).notNull(),
+    ordersCount: integer('orders_count').notNull(),
+    request: jsonb('request').notNull(),
+    /** The optimisation run started for this version, when the connector starts runs. */
+    runId: uuid('run_id'),
+    pulledAt: createdAt(),
+  },
+  (t) => [uniqueIndex('erp_schedule_versions_site_version').on(t.tenantId, t.siteId, t.source, t.version)],
+);
