@@ -8,6 +8,7 @@ import { ErpConnectorSchema, type ErpConnector } from '../../activities/erp/conf
 import { activityInterceptors } from '../../activities/failures.ts';
 import { openDb, type DbHandle } from '../../db/client.ts';
 import { auditEntries, erpScheduleVersions } from '../../db/schema.ts';
+import { spawnWorker } from '../../infra/worker-process.ts';
 import { WORKFLOWS_PATH } from '../../workers/common.ts';
 import { FakeErp, order } from '../erp/fake-erp.ts';
 import { waitFor } from '../support/pipeline.ts';
@@ -153,5 +154,41 @@ describe('the erpPull workflow on its Temporal Schedule (real dev server, Postgr
       expect.stringContaining('schedule.jobs[0].heatingKwh'),
     ]);
     expect(await versions(connector)).toHaveLength(2);
+  });
+
+  it('is created by the pipeline worker at start-up from the ERP_* variables, once however often the worker starts', async () => {
+    const name = `startup-${randomUUID().slice(0, 8)}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      LOG_LEVEL: 'warn',
+      ERP_BASE_URL: `${erp.base}/api`,
+      ERP_NAME: name,
+      ERP_API_KEY: erp.apiKey,
+      ERP_TENANT: TENANT,
+      ERP_SITE: name,
+      ERP_PULL_EVERY_MINUTES: '30',
+    };
+    const schedule = client.schedule.getHandle(`heatscheduler-erp-pull-${name}`);
+    schedules.push(schedule);
+    const created: number[] = [];
+    for (let start = 1; start <= 2; start++) {
+      const worker = await spawnWorker('pipeline', env);
+      try {
+        const described = await waitFor('the schedule', () => schedule.describe().catch(() => undefined));
+        expect(described.spec.intervals).toMatchObject([{ every: 30 * 60_000 }]);
+        expect(described.action).toMatchObject({
+          workflowType: 'erpPull',
+          taskQueue: 'heatscheduler-pipeline',
+          args: [{ connector: name }],
+        });
+        created.push(described.info.createdAt.getTime());
+      } finally {
+        await worker.stop();
+      }
+    }
+    // The second start found the Schedule and left it as it was.
+    expect(created[1]).toBe(created[0]);
   });
 });
