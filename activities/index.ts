@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { costActivities } from './cost/activity.ts';
-import { equipmentActivities } from './equipment/activity.ts';
+import type { BmsConfig } from './equipment/bms-config.ts';
+import { equipmentActivities, equipmentStatusActivities } from './equipment/activity.ts';
 import type { ErpConnector } from './erp/config.ts';
 import { erpActivities } from './erp/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
@@ -12,7 +13,11 @@ import { runActivities } from './runs/activity.ts';
 import { tariffActivities } from './tariff/activity.ts';
 
 /** Activities served on the pipeline task queue. */
-export function createPipelineActivities(db: Db, mail: MailConfig | undefined, erpConnectors: readonly ErpConnector[] = []) {
+export function createPipelineActivities(
+  db: Db,
+  mail: MailConfig | undefined,
+  pulls: { erp?: readonly ErpConnector[]; bms?: BmsConfig } = {},
+) {
   return {
     ...intakeActivities(db),
     ...tariffActivities(db),
@@ -21,7 +26,8 @@ export function createPipelineActivities(db: Db, mail: MailConfig | undefined, e
     ...reportActivities(db),
     ...notifyActivities(db, mail),
     ...runActivities(db),
-    ...erpActivities(db, erpConnectors),
+    ...erpActivities(db, pulls.erp ?? []),
+    ...equipmentStatusActivities(db, pulls.bms),
   };
 }
 

@@ -62,6 +62,15 @@ const EnvSchema = z.object({
   ERP_CATCHUP_MINUTES: z.coerce.number().int().positive().default(60),
   /** A new schedule version starts an optimisation run. */
   ERP_START_RUN: z.stringbool().default(false),
+  /** SCADA/BMS status pull (README "Equipment status"): the gateway's JSON status URL; unset, no pull. */
+  BMS_STATUS_URL: z.url().optional(),
+  BMS_API_KEY: z.string().optional(),
+  BMS_API_KEY_HEADER: z.string().default('X-API-Key'),
+  BMS_TENANT: z.string().optional(),
+  BMS_SITE: z.string().optional(),
+  BMS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  BMS_PULL_EVERY_MINUTES: z.coerce.number().int().positive().default(5),
+  BMS_OFFLINE_HOLD_MINUTES: z.coerce.number().int().positive().default(60),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

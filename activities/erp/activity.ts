@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
 import { recordErpVersion, setErpVersionRun } from '../../db/repositories/erp.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
 import { recordAudit } from '../../runs/audit.ts';
 import { submitRun } from '../../runs/submit.ts';
+import { ensureRecurringPull } from '../schedules.ts';
 import type { ErpConnector } from './config.ts';
-import { ErpClient, ErpPullError } from './connector.ts';
+import { ErpClient, PullError } from './connector.ts';
 import { ordersToRequest } from './orders.ts';
 
 export interface ErpPullResult {
@@ -37,7 +38,7 @@ export function erpActivities(db: Db, connectors: readonly ErpConnector[]) {
       let client = clients.get(name);
       if (!client) clients.set(name, (client = new ErpClient(connector.endpoint)));
       const pulled = await client.pullOrders().catch((err: unknown) => {
-        throw err instanceof ErpPullError && !err.retryable ? ApplicationFailure.nonRetryable(err.message, 'ERP_PULL') : err;
+        throw err instanceof PullError && !err.retryable ? ApplicationFailure.nonRetryable(err.message, 'ERP_PULL') : err;
       });
       const counts = { connector: name, orders: pulled.orders.length, pages: pulled.pages, requests: pulled.requests };
       if (pulled.orders.length === 0) return { ...counts, changed: false };
@@ -83,27 +84,18 @@ export function erpActivities(db: Db, connectors: readonly ErpConnector[]) {
 
 export const erpScheduleId = (connector: Pick<ErpConnector, 'name'>) => `heatscheduler-erp-pull-${connector.name}`;
 
-/**
- * Creates the connector's Temporal Schedule (every `everyMinutes`, overlapping pulls skipped,
- * missed ones made up within the catch-up window); an existing one is left as it is, so every
- * worker start may call this.
- */
-export async function ensureErpSchedule(
+/** The connector's Schedule: every `everyMinutes`, overlapping pulls skipped, missed ones made up within the catch-up window. */
+export function ensureErpSchedule(
   client: Client,
   connector: ErpConnector,
   options: { taskQueue?: string; every?: string } = {},
 ): Promise<'created' | 'exists'> {
-  const taskQueue = options.taskQueue ?? TASK_QUEUES.pipeline;
-  try {
-    await client.schedule.create({
-      scheduleId: erpScheduleId(connector),
-      spec: { intervals: [{ every: options.every ?? `${connector.everyMinutes}m` }] },
-      action: { type: 'startWorkflow', workflowType: 'erpPull', taskQueue, args: [{ connector: connector.name }] },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: `${connector.catchupMinutes}m` },
-    });
-    return 'created';
-  } catch (err) {
-    if (err instanceof ScheduleAlreadyRunning) return 'exists';
-    throw err;
-  }
+  return ensureRecurringPull(client, {
+    scheduleId: erpScheduleId(connector),
+    workflowType: 'erpPull',
+    args: [{ connector: connector.name }],
+    taskQueue: options.taskQueue ?? TASK_QUEUES.pipeline,
+    every: options.every ?? `${connector.everyMinutes}m`,
+    catchupWindow: `${connector.catchupMinutes}m`,
+  });
 }

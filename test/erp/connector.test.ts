@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErpClient, ErpEndpointSchema, ErpPullError, type ErpEndpointInput } from '../../activities/erp/connector.ts';
+import { ErpClient, ErpEndpointSchema, PullError, type ErpEndpointInput } from '../../activities/erp/connector.ts';
 import { FakeErp, order } from './fake-erp.ts';
 
 describe('the ERP connector against a local ERP', () => {
@@ -28,7 +28,7 @@ describe('the ERP connector against a local ERP', () => {
       () => {
         throw new Error('the pull succeeded');
       },
-      (err: unknown) => err as ErpPullError,
+      (err: unknown) => err as PullError,
     );
 
   beforeEach(async () => {
@@ -46,7 +46,7 @@ describe('the ERP connector against a local ERP', () => {
 
   it('refuses for good on a wrong key (401 is not retried)', async () => {
     const err = await failure(clientFor({ auth: { kind: 'api_key', key: 'wrong' } }).pullOrders());
-    expect(err).toBeInstanceOf(ErpPullError);
+    expect(err).toBeInstanceOf(PullError);
     expect(err.retryable).toBe(false);
     expect(err.message).toBe('page 1: HTTP 401 Unauthorized');
     expect(erp.seen.orders).toBe(1);
