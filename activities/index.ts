@@ -1,6 +1,9 @@
 import type { Db } from '../db/client.ts';
 import { costActivities } from './cost/activity.ts';
-import { equipmentActivities } from './equipment/activity.ts';
+import type { BmsConfig } from './equipment/bms-config.ts';
+import { equipmentActivities, equipmentStatusActivities } from './equipment/activity.ts';
+import type { ErpConnector } from './erp/config.ts';
+import { erpActivities } from './erp/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
 import { notifyActivities } from './notify/activity.ts';
 import type { MailConfig } from './notify/mailer.ts';
@@ -10,7 +13,11 @@ import { runActivities } from './runs/activity.ts';
 import { tariffActivities } from './tariff/activity.ts';
 
 /** Activities served on the pipeline task queue. */
-export function createPipelineActivities(db: Db, mail: MailConfig | undefined) {
+export function createPipelineActivities(
+  db: Db,
+  mail: MailConfig | undefined,
+  pulls: { erp?: readonly ErpConnector[]; bms?: BmsConfig } = {},
+) {
   return {
     ...intakeActivities(db),
     ...tariffActivities(db),
@@ -19,6 +26,8 @@ export function createPipelineActivities(db: Db, mail: MailConfig | undefined) {
     ...reportActivities(db),
     ...notifyActivities(db, mail),
     ...runActivities(db),
+    ...erpActivities(db, pulls.erp ?? []),
+    ...equipmentStatusActivities(db, pulls.bms),
   };
 }
 

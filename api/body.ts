@@ -1,4 +1,4 @@
-import express, { type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { unsafeTextProblems } from '../domain/unsafe-text.ts';
 import { ApiCode, ApiError, bounded, invalid, zodDetails } from './errors.ts';
@@ -9,22 +9,46 @@ export interface JsonBody {
   value: unknown;
 }
 
+/** A run posted as a file of another input format: its bytes and the format its media type names. */
+export interface FileBody {
+  bytes: Buffer;
+  format: 'csv' | 'xml' | 'xlsx';
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+/** Media types a run may be posted in besides JSON, and the intake format each names. */
+const FILE_TYPES: Record<string, FileBody['format']> = {
+  'text/csv': 'csv',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+};
+const ACCEPTED = [...JSON_TYPES, ...Object.keys(FILE_TYPES)].join(', ');
+
 const unsupportedType = (got: string | undefined) =>
-  new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be JSON (Content-Type: application/json)', [
+  new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, `the body must be one of ${ACCEPTED}`, [
     {
       path: 'headers.content-type',
-      message: got ? `${bounded(got, 100)} is not accepted; use application/json` : 'missing; use application/json',
+      message: got ? `${bounded(got, 100)} is not accepted; use one of ${ACCEPTED}` : `missing; use one of ${ACCEPTED}`,
     },
   ]);
 
+/** The intake format of a file body's media type (undefined for JSON and anything else). */
+const fileFormatOf = (req: Request): FileBody['format'] | undefined => {
+  const type = req.is(Object.keys(FILE_TYPES));
+  return type ? FILE_TYPES[type] : undefined;
+};
+
 /**
- * Reads a JSON body: only `application/json` (a form or a `text/plain` post from another site is
- * refused before anything is read), at most `limit` bytes (413 past it), valid JSON, and no string
- * a database cannot store (NUL, lone surrogates), each problem with its path.
+ * Reads a run body: JSON or a file of another input format by its media type (a form or a
+ * `text/plain` post from another site is refused before anything is read), text only in UTF-8,
+ * at most `limit` bytes (413 past it), never empty; JSON must parse and hold no string a database
+ * cannot store (NUL, lone surrogates), each problem with its path. A file body is left whole for intake.
  */
-export function jsonBody(limit: number): RequestHandler[] {
+export function runBody(limit: number): RequestHandler[] {
   const checkType: RequestHandler = (req, _res, next) => {
-    if (!req.is(['application/json', 'application/*+json'])) throw unsupportedType(req.headers['content-type']);
+    const isJson = Boolean(req.is(JSON_TYPES));
+    if (!isJson && !fileFormatOf(req)) throw unsupportedType(req.headers['content-type']);
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
     if (charset && !/^utf-?8$/i.test(charset)) {
       throw new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be UTF-8', [
@@ -44,8 +68,18 @@ export function jsonBody(limit: number): RequestHandler[] {
     }
     next();
   };
-  const read = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+  const readText = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+  const readBytes = express.raw({ type: () => true, limit });
+  const read: RequestHandler = (req, res, next) => (fileFormatOf(req) ? readBytes : readText)(req, res, next);
   const parse: RequestHandler = (req, res, next) => {
+    const format = fileFormatOf(req);
+    if (format) {
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (bytes.length === 0) throw invalid([{ path: 'body', message: `is empty; send a ${format.toUpperCase()} file` }], 'empty body');
+      res.locals.fileBody = { bytes, format } satisfies FileBody;
+      next();
+      return;
+    }
     const raw = typeof req.body === 'string' ? req.body : '';
     if (raw.trim() === '') throw invalid([{ path: 'body', message: 'is empty; send a JSON document' }], 'empty body');
     let value: unknown;
@@ -60,6 +94,11 @@ export function jsonBody(limit: number): RequestHandler[] {
     next();
   };
   return [checkType, checkLength, read, parse];
+}
+
+/** The file body `runBody` read, or undefined when the body was JSON. */
+export function fileBodyOf(res: Response): FileBody | undefined {
+  return res.locals.fileBody as FileBody | undefined;
 }
 
 export function jsonBodyOf(res: Response): JsonBody {

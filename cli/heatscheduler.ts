@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
@@ -10,6 +10,9 @@ import { submitRun } from '../runs/submit.ts';
 import { progressQuery } from '../workflows/optimization-run.ts';
 import { runPipelineWorker } from '../workers/pipeline-worker.ts';
 import { runSolverWorker } from '../workers/solver-worker.ts';
+import { CONVERT_TARGETS, renderRequest, type ConvertTarget } from '../activities/intake/convert.ts';
+import { readRunRequest, type IntakeRead } from '../activities/intake/registry.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { RunProgress } from '../workflows/progress.ts';
 import { connectClient, forwardWorkerLogs, interruption, note, say } from './common.ts';
 
@@ -19,15 +22,37 @@ function workflowUrl(stack: Stack, runId: string): string | null {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function runCommand(file: string, opts: { format?: string; keepUi?: boolean }): Promise<number> {
-  const content = readFileSync(file, 'utf8');
-  const format = opts.format ?? (extname(file).slice(1).toLowerCase() || 'json');
+/** Reads a file of any input format, or says why it cannot (E001, every problem with its place) and gives undefined. */
+async function readInputFile(file: string, opts: { format?: string; client?: string }, verb: string): Promise<IntakeRead | undefined> {
+  try {
+    return await readRunRequest({ bytes: readFileSync(file), fileName: basename(file) }, { format: opts.format, clientId: opts.client });
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    say(`Cannot ${verb} ${file} (${err.code}): ${err.summary}`);
+    for (const p of err.problems) say(`  - ${p.path}: ${p.message}`);
+    return undefined;
+  }
+}
+
+const describeRead = (file: string, read: IntakeRead) =>
+  `${file}: ${read.format}, ${read.request.schedule.jobs.length} jobs, file sha256 ${read.sha256.slice(0, 12)}…, canonical ${read.canonicalHash.slice(0, 12)}…`;
+
+async function runCommand(file: string, opts: { format?: string; client?: string; keepUi?: boolean }): Promise<number> {
+  // Read before starting anything: a file intake refuses is reported at once, with its places.
+  const read = await readInputFile(file, opts, 'run');
+  if (!read) return 1;
+  note(describeRead(file, read));
   const started = performance.now();
   const stack = await startStack({ workers: true, log: note, workerLog: forwardWorkerLogs(40) });
   const db = openDb(stack.databaseUrl);
   const { connection, client } = await connectClient(stack);
   try {
-    const { runId } = await submitRun(db.db, client, { content, format });
+    const { runId } = await submitRun(db.db, client, {
+      content: readFileSync(file),
+      format: read.format,
+      fileName: basename(file),
+      tenantId: read.request.schedule.tenant,
+    });
     say(`Run ${runId} started (${file})`);
     const handle = client.workflow.getHandle(runId);
     const poller = pollProgress(() => handle.query(progressQuery));
@@ -161,14 +186,40 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/** Reads a file of any input format and writes it as canonical JSON or the scheduler DTO; no services needed. */
+async function convertCommand(file: string, opts: { to: string; format?: string; client?: string; output?: string }): Promise<number> {
+  if (!(CONVERT_TARGETS as readonly string[]).includes(opts.to)) {
+    say(`--to must be one of ${CONVERT_TARGETS.join(', ')}`);
+    return 2;
+  }
+  const read = await readInputFile(file, opts, 'convert');
+  if (!read) return 1;
+  const text = renderRequest(read, opts.to as ConvertTarget, new Date());
+  if (opts.output) writeFileSync(opts.output, text);
+  else process.stdout.write(text);
+  note(describeRead(file, read));
+  return 0;
+}
+
 const program = new Command('heatscheduler').description('Schedules process-heating jobs at the lowest energy bill.');
 program
   .command('run')
-  .argument('<file>', 'production schedule request (JSON)')
-  .option('--format <format>', 'input format (default: from the file extension)')
+  .argument('<file>', 'a request in any input format (canonical JSON, legacy ERP JSON, CSV, XLSX, XML, scheduler DTO)')
+  .option('--format <format>', 'input format (default: recognised from the content)')
+  .option('--client <clientId>', 'a registered client whose profile names the format')
   .option('--keep-ui', 'keep the embedded Temporal UI and Postgres running afterwards')
   .action(async (file, opts) => {
     process.exitCode = await runCommand(file, opts);
+  });
+program
+  .command('convert')
+  .argument('<file>', 'a request in any input format (canonical JSON, legacy ERP JSON, CSV, XLSX, XML, scheduler DTO)')
+  .option('--to <target>', `what to write: ${CONVERT_TARGETS.join(' or ')}`, 'json')
+  .option('--format <format>', 'input format (default: recognised from the content)')
+  .option('--client <clientId>', 'a registered client whose profile names the format')
+  .option('-o, --output <file>', 'write here instead of stdout')
+  .action(async (file, opts) => {
+    process.exitCode = await convertCommand(file, opts);
   });
 program
   .command('serve')

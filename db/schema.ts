@@ -62,8 +62,16 @@ export const runInputs = pgTable('run_inputs', {
     .primaryKey()
     .references(() => optimizationRuns.runId, { onDelete: 'cascade' }),
   tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+  /** The format the submitter named, or `auto` (intake recognises it from the content). */
   format: varchar('format', { length: 20 }).notNull(),
-  content: text('content').notNull(),
+  /** The submission as text when its bytes are UTF-8 text Postgres can store (rows before 0005 always). */
+  content: text('content'),
+  /** The submission's bytes when they are not such text (XLSX, UTF-16, a NUL). */
+  raw: bytea('raw'),
+  /** SHA-256 of the submitted bytes (null on rows before 0005). */
+  sha256: varchar('sha256', { length: 64 }),
+  /** The file name the submitter gave, for messages (`plant.csv row 5`). */
+  fileName: varchar('file_name', { length: 255 }),
   receivedAt: createdAt(),
 });
 
@@ -329,4 +337,25 @@ export const auditEntries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_entries_tenant_created').on(t.tenantId, t.createdAt)],
+);
+
+/** Each distinct state of a site's open orders pulled from an ERP: a new row only when the orders changed. */
+export const erpScheduleVersions = pgTable(
+  'erp_schedule_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    siteId: varchar('site_id', { length: 64 }).notNull(),
+    /** The connector (its name) the orders came from. */
+    source: varchar('source', { length: 200 }).notNull(),
+    version: integer('version').notNull(),
+    /** SHA-256 of the canonical request the orders make. */
+    requestHash: varchar('request_hash', { length: 64 }).notNull(),
+    ordersCount: integer('orders_count').notNull(),
+    request: jsonb('request').notNull(),
+    /** The optimisation run started for this version, when the connector starts runs. */
+    runId: uuid('run_id'),
+    pulledAt: createdAt(),
+  },
+  (t) => [uniqueIndex('erp_schedule_versions_site_version').on(t.tenantId, t.siteId, t.source, t.version)],
 );

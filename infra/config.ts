@@ -45,6 +45,39 @@ const EnvSchema = z.object({
   HEATSCHEDULER_SOLVER_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** Seconds a stopping worker lets its in-flight activities finish before it hands them back to Temporal. */
   HEATSCHEDULER_DRAIN_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  /** ERP pull (README "ERP pull"): the orders endpoint's base URL; unset, no ERP is pulled. */
+  ERP_BASE_URL: z.url().optional(),
+  ERP_NAME: z.string().default('erp'),
+  ERP_ORDERS_PATH: z.string().default('orders'),
+  /** An API key sent in ERP_API_KEY_HEADER, or OAuth2 client credentials (ERP_OAUTH_TOKEN_URL set). */
+  ERP_API_KEY: z.string().optional(),
+  ERP_API_KEY_HEADER: z.string().default('X-API-Key'),
+  ERP_OAUTH_TOKEN_URL: z.url().optional(),
+  ERP_OAUTH_CLIENT_ID: z.string().optional(),
+  ERP_OAUTH_CLIENT_SECRET: z.string().optional(),
+  ERP_OAUTH_SCOPE: z.string().optional(),
+  ERP_PAGE_SIZE: z.coerce.number().int().positive().default(100),
+  ERP_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  /** The tenant and site the orders are for, the site's time zone and the horizon of a schedule. */
+  ERP_TENANT: z.string().optional(),
+  ERP_SITE: z.string().optional(),
+  ERP_TIME_ZONE: z.string().default('UTC'),
+  ERP_HORIZON_DAYS: z.coerce.number().int().positive().default(2),
+  /** JSON: canonical job field → the ERP's field name. */
+  ERP_FIELD_MAP: z.string().optional(),
+  ERP_PULL_EVERY_MINUTES: z.coerce.number().int().positive().default(15),
+  ERP_CATCHUP_MINUTES: z.coerce.number().int().positive().default(60),
+  /** A new schedule version starts an optimisation run. */
+  ERP_START_RUN: z.stringbool().default(false),
+  /** SCADA/BMS status pull (README "Equipment status"): the gateway's JSON status URL; unset, no pull. */
+  BMS_STATUS_URL: z.url().optional(),
+  BMS_API_KEY: z.string().optional(),
+  BMS_API_KEY_HEADER: z.string().default('X-API-Key'),
+  BMS_TENANT: z.string().optional(),
+  BMS_SITE: z.string().optional(),
+  BMS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  BMS_PULL_EVERY_MINUTES: z.coerce.number().int().positive().default(5),
+  BMS_OFFLINE_HOLD_MINUTES: z.coerce.number().int().positive().default(60),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

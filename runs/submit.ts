@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { AUTO_FORMAT } from '../activities/intake/adapters/types.ts';
+import { storedBytes } from '../db/repositories/run-inputs.ts';
 import { idempotencyKeys, optimizationRuns, runInputs } from '../db/schema.ts';
-import { sha256Hex } from '../domain/hashing.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import type { optimizationRun } from '../workflows/optimization-run.ts';
 
 export interface Submission {
-  content: string;
-  format: string;
+  /** The file as received: text or bytes (XLSX), any input format. */
+  content: string | Uint8Array;
+  /** The format the submitter names; without it (`auto`) intake recognises it from the content. */
+  format?: string;
+  /** The file's name, for messages (`plant.csv row 5`). */
+  fileName?: string;
   /** The submitter's tenant; without it (the CLI), the tenant named in a JSON body, so the row is attributable before validation. */
   tenantId?: string;
   /** Who submitted (a token's subject). */
@@ -52,11 +57,13 @@ export async function submitRun(db: Db, client: Client, submission: Submission):
   const runId = randomUUID();
   const tenantId = submission.tenantId ?? sniffTenant(submission) ?? 'unknown';
   const key = submission.idempotencyKey;
-  const requestHash = sha256Hex(submission.content);
+  const stored = storedBytes(typeof submission.content === 'string' ? Buffer.from(submission.content, 'utf8') : submission.content);
+  const requestHash = stored.sha256;
   try {
     await db.transaction(async (tx) => {
       await tx.insert(optimizationRuns).values({ runId, tenantId, status: 'PENDING', submittedBy: submission.submittedBy ?? null });
-      await tx.insert(runInputs).values({ runId, tenantId, format: submission.format, content: submission.content });
+      const format = submission.format ?? AUTO_FORMAT;
+      await tx.insert(runInputs).values({ runId, tenantId, format, fileName: submission.fileName?.slice(0, 255), ...stored });
       if (key === undefined) return;
       // A concurrent submission with the same key waits here for ours to commit, then finds it taken.
       const taken = await tx.insert(idempotencyKeys).values({ tenantId, key, requestHash, runId }).onConflictDoNothing().returning();
@@ -105,7 +112,7 @@ async function startWorkflow(db: Db, client: Client, runId: string, submission: 
 }
 
 function sniffTenant(s: Submission): string | undefined {
-  if (s.format !== 'json') return undefined;
+  if ((s.format ?? 'json') !== 'json' || typeof s.content !== 'string') return undefined;
   try {
     const tenant = (JSON.parse(s.content) as { schedule?: { tenant?: unknown } }).schedule?.tenant;
     return typeof tenant === 'string' && tenant.length <= 64 ? tenant : undefined;

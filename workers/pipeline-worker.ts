@@ -1,10 +1,17 @@
+import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { ensureErpSchedule, erpScheduleId } from '../activities/erp/activity.ts';
+import { erpConnectorFromEnv, type ErpConnector } from '../activities/erp/config.ts';
+import { BMS_SCHEDULE_ID, ensureStatusSchedule } from '../activities/equipment/activity.ts';
+import { bmsConfigFromEnv, type BmsConfig } from '../activities/equipment/bms-config.ts';
 import { activityInterceptors } from '../activities/failures.ts';
 import { createPipelineActivities } from '../activities/index.ts';
 import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
+import { readEnv } from '../infra/config.ts';
+import { logger } from '../infra/logger.ts';
 import { ensureSearchAttributes } from '../infra/search-attributes.ts';
-import { WORKFLOWS_PATH, runWorkerProcess, shutdownOptions } from './common.ts';
+import { WORKFLOWS_PATH, runWorkerProcess, shutdownOptions, type WorkerEnv } from './common.ts';
 
 /** The pipeline worker: workflows plus every agent except the solver; runs until SIGINT/SIGTERM. */
 export function runPipelineWorker(): Promise<void> {
@@ -12,14 +19,43 @@ export function runPipelineWorker(): Promise<void> {
     const handle = await resources.database(env, 5);
     const connection = await resources.temporal(env);
     await ensureSearchAttributes(connection.operatorService, env.namespace);
+    const erp = erpConnectorFromEnv(readEnv());
+    const bms = bmsConfigFromEnv(readEnv());
+    await ensureSchedulesOnStart(env, erp, bms);
     return Worker.create({
       connection,
       namespace: env.namespace,
       taskQueue: TASK_QUEUES.pipeline,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createPipelineActivities(handle.db, mailConfigFromEnv()),
+      activities: createPipelineActivities(handle.db, mailConfigFromEnv(), { erp: erp ? [erp] : [], bms }),
       interceptors: { activity: activityInterceptors },
       ...shutdownOptions(env),
     });
   });
+}
+
+/** The pulls' Schedules (ERP, BMS status) exist once the pipeline worker runs; a failure is logged and tried again at the next start. */
+async function ensureSchedulesOnStart(env: WorkerEnv, erp: ErpConnector | undefined, bms: BmsConfig | undefined): Promise<void> {
+  if (!erp && !bms) return;
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace: env.namespace });
+  const pulls = [
+    erp && { scheduleId: erpScheduleId(erp), ensure: () => ensureErpSchedule(client, erp) },
+    bms && { scheduleId: BMS_SCHEDULE_ID, ensure: () => ensureStatusSchedule(client, bms) },
+  ];
+  try {
+    for (const pull of pulls) {
+      if (!pull) continue;
+      await pull.ensure().then(
+        (outcome) => logger.info({ scheduleId: pull.scheduleId, outcome }, 'pull schedule'),
+        (err: unknown) =>
+          logger.warn(
+            { scheduleId: pull.scheduleId, err: err instanceof Error ? err.message : String(err) },
+            'could not create the schedule',
+          ),
+      );
+    }
+  } finally {
+    await connection.close();
+  }
 }

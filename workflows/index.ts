@@ -1,3 +1,5 @@
 export { optimizationRun, progressQuery } from './optimization-run.ts';
 export { notifyRun } from './notify-run.ts';
 export { runReconciliation } from './reconcile-runs.ts';
+export { erpPull } from './erp-pull.ts';
+export { equipmentStatusPull } from './equipment-status.ts';

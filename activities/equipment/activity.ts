@@ -1,9 +1,18 @@
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
+import { alertRaised, markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
+import { TASK_QUEUES } from '../../domain/pipeline.ts';
+import { recordAudit } from '../../runs/audit.ts';
+import { JsonHttpClient, PullError } from '../http-json.ts';
 import { runStep } from '../run-step.ts';
+import { ensureRecurringPull } from '../schedules.ts';
+import type { BmsConfig } from './bms-config.ts';
+import { offlineHeaters, pullBmsStatus, runsHit } from './status.ts';
 import { requestHorizon, resolveEquipment } from './resolve.ts';
 
 export function equipmentActivities(db: Db) {
@@ -30,4 +39,71 @@ export function equipmentActivities(db: Db) {
       });
     },
   };
+}
+
+export interface StatusPullResult {
+  heaters: number;
+  offline: string[];
+  /** Heaters the BMS reports that the site has not registered. */
+  unknown: string[];
+  /** Alerts raised by this pull (each run and heater once). */
+  alerts: { runId: string; heater: string }[];
+  meteredPeakKw?: number;
+}
+
+const UNAVAILABLE = 'alert.equipment_unavailable';
+
+/** The live status pull from the site's SCADA/BMS gateway (BMS_* variables). */
+export function equipmentStatusActivities(db: Db, bms: BmsConfig | undefined) {
+  let http: JsonHttpClient | undefined;
+  return {
+    /**
+     * Reads the heaters' status; a heater reported down is kept out of new plans for the hold time,
+     * and every successful run whose plan still needs it raises `equipment_unavailable` (once per
+     * run and heater; an audit row until notifications' raiseAlert exists).
+     */
+    async pullEquipmentStatus(): Promise<StatusPullResult> {
+      if (!bms) throw ApplicationFailure.nonRetryable('this worker has no BMS configured (BMS_STATUS_URL)', 'BMS_NOT_CONFIGURED');
+      http ??= new JsonHttpClient(bms.auth, bms.patience);
+      const status = await pullBmsStatus(http, bms.url).catch((err: unknown) => {
+        throw err instanceof PullError && !err.retryable ? ApplicationFailure.nonRetryable(err.message, 'BMS_PULL') : err;
+      });
+      const now = new Date();
+      const registered = await siteHeaters(db, bms.tenant, bms.site);
+      const { offline, unknown } = offlineHeaters(status, [...registered.keys()]);
+      const rowIds = offline.map((id) => registered.get(id)!);
+      await markOffline(db, bms.tenant, rowIds, now, new Date(now.getTime() + bms.offlineHoldMinutes * 60_000));
+      const alerts: StatusPullResult['alerts'] = [];
+      for (const { runId, heaters } of runsHit(await plannedUses(db, bms.tenant, bms.site, offline, now), offline, now)) {
+        for (const heater of heaters) {
+          const target = `${runId} ${heater}`;
+          if (await alertRaised(db, bms.tenant, UNAVAILABLE, target)) continue;
+          const state = status.heaters.find((h) => h.id === heater)?.state;
+          await recordAudit(db, {
+            tenantId: bms.tenant,
+            actor: 'bms',
+            action: UNAVAILABLE,
+            target,
+            details: { runId, heater, site: bms.site, state },
+          });
+          alerts.push({ runId, heater });
+        }
+      }
+      return { heaters: status.heaters.length, offline, unknown, alerts, meteredPeakKw: status.meteredPeakKw };
+    },
+  };
+}
+
+export const BMS_SCHEDULE_ID = 'heatscheduler-equipment-status';
+
+/** The status pull's Schedule (every `everyMinutes`, overlaps skipped); an existing one is left as it is. */
+export function ensureStatusSchedule(client: Client, bms: BmsConfig, options: { taskQueue?: string; every?: string } = {}) {
+  return ensureRecurringPull(client, {
+    scheduleId: BMS_SCHEDULE_ID,
+    workflowType: 'equipmentStatusPull',
+    args: [],
+    taskQueue: options.taskQueue ?? TASK_QUEUES.pipeline,
+    every: options.every ?? `${bms.everyMinutes}m`,
+    catchupWindow: `${bms.everyMinutes}m`,
+  });
 }

@@ -1,14 +1,18 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { RunRequestSchema } from '../../domain/run-request.ts';
+import { INPUT_FORMATS } from '../../activities/intake/adapters/types.ts';
+import { readRunRequest, type IntakeRead } from '../../activities/intake/registry.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { RunRequestSchema, type RunRequest } from '../../domain/run-request.ts';
+import { unsafeTextProblems } from '../../domain/unsafe-text.ts';
 import { recordAudit } from '../../runs/audit.ts';
 import { tenantRuns, type TenantScope } from '../../runs/read.ts';
 import { IdempotencyKeyReused, submitRun, WorkflowNotStarted } from '../../runs/submit.ts';
 import { progressQuery } from '../../workflows/optimization-run.ts';
 import type { RunProgress } from '../../workflows/progress.ts';
 import { principalOf, requireRole, type Principal } from '../auth.ts';
-import { jsonBody, jsonBodyOf, parsePart } from '../body.ts';
+import { fileBodyOf, jsonBodyOf, parsePart, runBody } from '../body.ts';
 import type { ApiOptions } from '../config.ts';
 import { ApiCode, ApiError, forbidden, invalid, notFound } from '../errors.ts';
 import { rolesFor } from '../permissions.ts';
@@ -56,7 +60,7 @@ export function runsRouter(deps: ApiDeps, options: ApiOptions, submitLimiter: Re
     '/',
     requireRole(...rolesFor('POST /api/runs')),
     submitLimiter,
-    ...jsonBody(options.bodyLimitBytes),
+    ...runBody(options.bodyLimitBytes),
     submitHandler(deps, options),
   );
   router.get('/', requireRole(...rolesFor('GET /api/runs')), async (req, res) => {
@@ -110,11 +114,57 @@ async function liveProgress(deps: ApiDeps, runId: string): Promise<RunProgress |
   }
 }
 
+/** What the door read from a run body: the canonical request and the submission to store. */
+interface DoorRead {
+  request: RunRequest;
+  content: string | Buffer;
+  format: string;
+}
+
+const SubmitQuerySchema = z.object({ format: z.enum(INPUT_FORMATS).optional() }).strict();
+
+/**
+ * Canonical JSON is checked by its schema (paths `body.…`); a file of another format (by media
+ * type, or JSON in the legacy ERP or scheduler DTO shape, recognised or named by `?format=`) goes
+ * through intake's adapters, whose problems name row, column, cell or line.
+ */
+async function readRunBody(req: Request, res: Response): Promise<DoorRead> {
+  const { format } = parsePart(SubmitQuerySchema, req.query, 'query');
+  const file = fileBodyOf(res);
+  if (file) {
+    if (format !== undefined && format !== file.format) {
+      throw invalid([{ path: 'query.format', message: `is ${format} but the Content-Type names ${file.format}` }]);
+    }
+    return { ...(await readThroughIntake(file.bytes, file.format)), content: file.bytes };
+  }
+  const { raw, value } = jsonBodyOf(res);
+  const canonical = format === 'json' || (format === undefined && typeof value === 'object' && value !== null && 'schedule' in value);
+  if (canonical) return { request: parsePart(RunRequestSchema, value, 'body'), content: raw, format: 'json' };
+  return { ...(await readThroughIntake(Buffer.from(raw, 'utf8'), format)), content: raw };
+}
+
+async function readThroughIntake(bytes: Buffer, format: string | undefined): Promise<Omit<DoorRead, 'content'>> {
+  let read: IntakeRead;
+  try {
+    read = await readRunRequest({ bytes }, { format });
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const details = err.problems.map((p) => ({ path: bodyPath(p.path), message: p.message }));
+    throw invalid(details.length ? details : [{ path: 'body', message: err.summary }], err.summary);
+  }
+  const problems = unsafeTextProblems(read.request, { prefix: 'body' });
+  if (problems.length) throw invalid(problems, 'the body holds text that cannot be stored');
+  return { request: read.request, format: read.format };
+}
+
+/** An intake location under `body`: a field path joins with a dot, a place in the file (`row 5, column 3 (heating_kwh)`) follows. */
+const bodyPath = (path: string) =>
+  path === '(file)' ? 'body' : /^[A-Za-z_$][\w$]*(?:[.[][^\s]*)?$/.test(path) ? `body.${path}` : `body ${path}`;
+
 function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
   return async (req, res) => {
     const principal = principalOf(res);
-    const { raw, value } = jsonBodyOf(res);
-    const request = parsePart(RunRequestSchema, value, 'body');
+    const { request, content, format } = await readRunBody(req, res);
     if (principal.tenant !== null && request.schedule.tenant !== principal.tenant) {
       throw forbidden('a run can only be submitted for your own tenant', [
         { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
@@ -129,8 +179,8 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
     const keyHeader = req.headers['idempotency-key'];
     const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
     const { runId, replayed } = await submitRun(deps.db, deps.client, {
-      content: raw,
-      format: 'json',
+      content,
+      format,
       tenantId: principal.tenant ?? request.schedule.tenant,
       submittedBy: principal.subject,
       idempotencyKey,

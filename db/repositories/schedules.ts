@@ -1,18 +1,6 @@
-import { eq } from 'drizzle-orm';
-import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import type { ProductionSchedule } from '../../domain/schedule.ts';
-import type { Db, Tx } from '../client.ts';
-import { productionJobs, productionSchedules, runInputs } from '../schema.ts';
-
-/** The submission as it was received. */
-export async function loadRunInput(db: Db, runId: string): Promise<{ content: string; format: string }> {
-  const [input] = await db
-    .select({ content: runInputs.content, format: runInputs.format })
-    .from(runInputs)
-    .where(eq(runInputs.runId, runId));
-  if (!input) throw new DomainError(ErrorCode.INTEGRITY_VIOLATION, `run ${runId} has no stored input`);
-  return input;
-}
+import type { Tx } from '../client.ts';
+import { productionJobs, productionSchedules } from '../schema.ts';
 
 /** Stores the run's validated schedule and its jobs; returns the schedule's id. */
 export async function insertSchedule(tx: Tx, runId: string, schedule: ProductionSchedule, hash: string): Promise<string> {

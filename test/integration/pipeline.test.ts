@@ -144,7 +144,7 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(run.errorMessage).toContain('schedule.jobs[0].heatingKwh');
     expect(run.errorMessage).toContain('schedule.jobs[3].deadline: must be after earliestStart');
     const [input] = await p.db.select().from(runInputs).where(eq(runInputs.runId, badRun));
-    expect(JSON.parse(input.content)).toEqual(bad);
+    expect(JSON.parse(input.content!)).toEqual(bad);
     // Tried once: a validation error does not get better with retries.
     const history = await p.client.workflow.getHandle(badRun).fetchHistory();
     const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'intake');

@@ -57,6 +57,9 @@ export class StubActivities {
       completeRun: this.impl('completeRun', async () => STUB_SUMMARY),
       endRun: this.impl('endRun', async () => undefined),
       reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
+      pullErpOrders: this.impl('pullErpOrders', async () => ({ connector: 'erp', orders: 0, pages: 1, requests: 1, changed: false })),
+      raiseErpSyncFailed: this.impl('raiseErpSyncFailed', async () => undefined),
+      pullEquipmentStatus: this.impl('pullEquipmentStatus', async () => ({ heaters: 0, offline: [], unknown: [], alerts: [] })),
     };
   }
 

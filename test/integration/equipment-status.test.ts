@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { equipmentStatusActivities } from '../../activities/equipment/activity.ts';
+import { BmsConfigSchema } from '../../activities/equipment/bms-config.ts';
+import { parseSubmission } from '../../activities/intake/parse.ts';
+import { openDb, type DbHandle } from '../../db/client.ts';
+import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
+import { insertSchedule } from '../../db/repositories/schedules.ts';
+import { auditEntries, optimizationRuns, optimizedAssignments, productionJobs } from '../../db/schema.ts';
+import { EquipmentSchema } from '../../domain/equipment.ts';
+
+const TENANT = 'bms-tenant';
+const HOUR = 3_600_000;
+
+describe('the SCADA/BMS status pull (a local BMS gateway, the suite Postgres)', () => {
+  let handle: DbHandle;
+  let server: Server;
+  let status: unknown;
+  let site: string;
+  let base: string;
+  const runs: Record<'current' | 'finished', string> = { current: randomUUID(), finished: randomUUID() };
+
+  /** A successful run of the site whose optimised plan has one job on `heater` ending at `end`. */
+  async function plannedRun(runId: string, heater: string, end: Date) {
+    const start = new Date(end.getTime() - HOUR);
+    const day = start.toISOString().slice(0, 10);
+    const { schedule } = parseSubmission(
+      JSON.stringify({
+        schedule: {
+          tenant: TENANT,
+          site,
+          scheduleDate: day,
+          timeZone: 'UTC',
+          horizonDays: 3,
+          jobs: [
+            {
+              id: 'J1',
+              product: 'P',
+              quantity: 1,
+              unit: 'kg',
+              heatingKwh: 100,
+              earliestStart: `${day}T00:00`,
+              deadline: end.toISOString(),
+            },
+          ],
+        },
+      }),
+      'json',
+    );
+    await handle.db.insert(optimizationRuns).values({ runId, tenantId: TENANT, siteId: site, status: 'SUCCESS' });
+    const scheduleId = await handle.db.transaction((tx) => insertSchedule(tx, runId, schedule, 'h'));
+    const [job] = await handle.db.select().from(productionJobs).where(eq(productionJobs.scheduleId, scheduleId));
+    const row = { runId, tenantId: TENANT, scheduleId, jobId: job.jobId, equipmentId: heater, scheduledStart: start, scheduledEnd: end };
+    const figures = { thermalKw: 100, powerKw: 100, electricKw: 100, energyCost: 1, provenanceHash: 'h' };
+    await handle.db.insert(optimizedAssignments).values({ ...row, ...figures, plan: 'optimized' });
+  }
+
+  const pull = () =>
+    equipmentStatusActivities(
+      handle.db,
+      BmsConfigSchema.parse({ url: `${base}/status`, tenant: TENANT, site, patience: { attempts: 1 } }),
+    ).pullEquipmentStatus();
+
+  beforeAll(async () => {
+    handle = openDb(inject('databaseUrl'));
+    site = `site-${randomUUID().slice(0, 8)}`;
+    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const heaters = ['H1', 'H2'].map((id) => EquipmentSchema.parse({ id, name: id, type: 'electric', capacityKw: 500, efficiency: 0.95 }));
+    await upsertEquipment(
+      handle.db,
+      TENANT,
+      site,
+      heaters,
+      new Date(Date.now() - HOUR).toISOString(),
+      new Date(Date.now() + 24 * HOUR).toISOString(),
+    );
+    await plannedRun(runs.current, 'H2', new Date(Date.now() + 2 * HOUR));
+    await plannedRun(runs.finished, 'H2', new Date(Date.now() - HOUR / 2));
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await handle?.close();
+  });
+
+  it('takes a heater reported down out of new plans and alerts once for the run whose plan still needs it', async () => {
+    status = {
+      heaters: [
+        { id: 'H1', available: true, loadKw: 120 },
+        { id: 'H2', available: false, state: 'fault' },
+        { id: 'H9', available: false },
+      ],
+      meteredPeakKw: 640,
+    };
+    const first = await pull();
+    expect(first).toMatchObject({ heaters: 3, offline: ['H2'], unknown: ['H9'], meteredPeakKw: 640 });
+    expect(first.alerts).toEqual([{ runId: runs.current, heater: 'H2' }]);
+    const registry = await loadRegistry(handle.db, TENANT, site, new Date().toISOString(), new Date(Date.now() + HOUR / 2).toISOString());
+    expect(registry.find((h) => h.id === 'H2')?.unavailability).toMatchObject([{ reason: 'offline', notes: 'reported by the BMS' }]);
+    expect(registry.find((h) => h.id === 'H1')?.unavailability).toEqual([]);
+    expect((await pull()).alerts).toEqual([]);
+    const alerts = await handle.db.select().from(auditEntries).where(eq(auditEntries.tenantId, TENANT));
+    expect(alerts.map((a) => [a.action, a.target, a.details.state])).toEqual([
+      ['alert.equipment_unavailable', `${runs.current} H2`, 'fault'],
+    ]);
+  });
+
+  it('refuses an answer of the wrong shape for good, naming the field', async () => {
+    status = { heaters: [{ id: 'H1', available: 'yes' }] };
+    const err = await pull().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect((err as ApplicationFailure).message).toMatch(/^the BMS status is not as expected: heaters\.0\.available: /);
+  });
+});
