@@ -263,6 +263,23 @@ function warningsSection(plan, report) {
   );
 }
 
+/** The report's own words: its narrative (computed figures in sentences), or the older highlights. */
+function summaryText(report) {
+  if (report?.narrative?.text)
+    return h(
+      'div',
+      { class: 'card narrative' },
+      report.narrative.text.split(/\n+/).map((p) => h('p', {}, p)),
+    );
+  if (report?.highlights?.length)
+    return h(
+      'ul',
+      { class: 'highlights', 'aria-label': 'Highlights' },
+      report.highlights.map((t) => h('li', {}, t)),
+    );
+  return null;
+}
+
 async function resultsSection(run) {
   const [plan, report] = await Promise.all([
     api(`/api/runs/${run.runId}/plan`),
@@ -272,13 +289,7 @@ async function resultsSection(run) {
     'div',
     { class: 'results' },
     summaryFigures(run, plan, report),
-    report?.highlights?.length
-      ? h(
-          'ul',
-          { class: 'highlights', 'aria-label': 'Highlights' },
-          report.highlights.map((t) => h('li', {}, t)),
-        )
-      : null,
+    summaryText(report),
     h(
       'section',
       { 'aria-labelledby': 'gantt-h' },
