@@ -44,7 +44,9 @@ async function serveApi(stack: Stack, at: { host: string; port: number }, option
       const temporalUi = stack.uiUrl ? { url: stack.uiUrl, namespace: stack.namespace } : undefined;
       const app = createApi({ db: db.db, pool: db.pool, client, connection }, { ...options, temporalUi });
       const server = await listenApi(app, { ...at, auth: options.auth });
-      say(`HeatScheduler on http://${at.host}:${at.port}/ (web page; API /api, docs /docs/, liveness /healthz, readiness /readyz)`);
+      say(
+        `HeatScheduler API on http://${at.host}:${at.port}/api (liveness /healthz, readiness /readyz); web page on /, API docs on /docs/`,
+      );
       if (options.auth.mode === 'open')
         say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
       if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);
