@@ -13,6 +13,8 @@ export interface ApiOptions {
   metricsToken?: string;
   /** Task queue new runs start on (tests point it at one no worker serves). */
   taskQueue?: string;
+  /** Where the web page links a run in Temporal UI (`serve` knows the embedded one). */
+  temporalUi?: { url: string; namespace: string };
 }
 
 /** The API's settings from the environment (infra/config.ts lists and checks every variable). */

@@ -14,6 +14,11 @@ export const ROUTE_ROLES = {
   'GET /api/runs/:id/report.json': EVERYONE,
   'GET /api/runs/:id/report.txt': EVERYONE,
   'GET /api/runs/:id/provenance': EVERYONE,
+  'GET /api/runs/:id/events': EVERYONE,
+  'POST /api/runs/:id/retry': ['admin', 'planner'],
+  'GET /api/runs/:id/report.pdf': EVERYONE,
+  'GET /api/runs/:id/report.xlsx': EVERYONE,
+  'GET /api/runs/:id/plan': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

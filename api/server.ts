@@ -15,7 +15,10 @@ import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
 import { createMetrics, metricsRouter } from './metrics.ts';
 import { healthRouter } from './routes/health.ts';
+import { runActionsRouter } from './routes/run-actions.ts';
+import { runEventsRouter } from './routes/run-events.ts';
 import { runsRouter } from './routes/runs.ts';
+import { publicRouter } from './web.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -66,12 +69,14 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use(healthRouter(deps));
   app.use(metricsRouter(metrics.registry, { open: options.auth.mode === 'open', token: options.metricsToken }));
   app.use(limiter(options.rateLimit.perMinute, 'requests'));
+  app.use(publicRouter(options));
   app.use('/api', authenticate(options.auth), safeQuery);
   const submitLimiter = limiter(options.rateLimit.submitsPerMinute, 'submissions', (res) => {
     const p = principalOf(res);
     return `${p.tenant ?? '*'}\u0000${p.subject}`;
   });
   app.use('/api/runs', runsRouter(deps, options, submitLimiter));
+  app.use('/api/runs', runActionsRouter(deps, options, submitLimiter), runEventsRouter(deps));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

@@ -41,8 +41,12 @@ async function serveApi(stack: Stack, at: { host: string; port: number }, option
   try {
     const { connection, client } = await connectClient(stack);
     try {
-      const server = await listenApi(createApi({ db: db.db, pool: db.pool, client, connection }, options), { ...at, auth: options.auth });
-      say(`HeatScheduler API on http://${at.host}:${at.port}/api (liveness /healthz, readiness /readyz)`);
+      const temporalUi = stack.uiUrl ? { url: stack.uiUrl, namespace: stack.namespace } : undefined;
+      const app = createApi({ db: db.db, pool: db.pool, client, connection }, { ...options, temporalUi });
+      const server = await listenApi(app, { ...at, auth: options.auth });
+      say(
+        `HeatScheduler API on http://${at.host}:${at.port}/api (liveness /healthz, readiness /readyz); web page on /, API docs on /docs/`,
+      );
       if (options.auth.mode === 'open')
         say('No authentication configured: open to anyone on this machine, loopback only (set AUTH_JWT_SECRET or AUTH_JWKS_URL).');
       if (stack.uiUrl) say(`Temporal UI: ${stack.uiUrl}`);

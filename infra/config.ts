@@ -6,6 +6,8 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI_PATH: z.string().optional(),
+  /** Temporal UI of a real Temporal (the web page links each run there); the embedded one is known. */
+  TEMPORAL_UI_URL: z.url().optional(),
   DATABASE_URL: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('HeatScheduler <heatscheduler@localhost>'),

@@ -62,7 +62,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const ctx: Context = { env, dir, claim, stops, log: opts.log };
     const databaseUrl = env.DATABASE_URL ?? (await embeddedPostgres(ctx));
     await migrateDatabase(databaseUrl);
-    const temporal = env.TEMPORAL_ADDRESS ? { address: env.TEMPORAL_ADDRESS, uiUrl: null } : await embeddedTemporal(ctx);
+    const temporal = env.TEMPORAL_ADDRESS
+      ? { address: env.TEMPORAL_ADDRESS, uiUrl: env.TEMPORAL_UI_URL ?? null }
+      : await embeddedTemporal(ctx);
     const workerEnv = childEnv({
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.ts';
 import { artefacts, optimizationRuns, runSteps } from '../db/schema.ts';
@@ -35,6 +35,9 @@ export type TenantScope = { tenantId: string } | { allTenants: true };
 export interface RunListFilter {
   status?: RunStatus;
   siteId?: string;
+  /** Submitted at or after this instant, and before that one (ISO date or date-time). */
+  createdFrom?: string;
+  createdTo?: string;
   limit: number;
   /** Continue after this run (the last one of the previous page). */
   after?: { createdAt: string; runId: string };
@@ -64,6 +67,8 @@ export function tenantRuns(db: Db, scope: TenantScope) {
             mine(optimizationRuns.tenantId),
             filter.status ? eq(optimizationRuns.status, filter.status) : undefined,
             filter.siteId ? eq(optimizationRuns.siteId, filter.siteId) : undefined,
+            filter.createdFrom ? gte(optimizationRuns.createdAt, new Date(filter.createdFrom)) : undefined,
+            filter.createdTo ? lt(optimizationRuns.createdAt, new Date(filter.createdTo)) : undefined,
             filter.after
               ? sql`(${optimizationRuns.createdAt}, ${optimizationRuns.runId}) < (${filter.after.createdAt}::timestamptz, ${filter.after.runId}::uuid)`
               : undefined,

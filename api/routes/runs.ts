@@ -22,11 +22,15 @@ import { API_STATUSES, dbStatusOf, runSummary, runView, statusOf, TERMINAL } fro
 export const RunIdSchema = z.uuid('must be a run id (a UUID)');
 const IdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 printable ASCII characters without spaces');
 
+const InstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 'must be a date (YYYY-MM-DD) or an ISO date-time');
 const CursorSchema = z.object({ createdAt: z.string().max(40), runId: z.uuid() }).strict();
-const ListQuerySchema = z
+export const ListQuerySchema = z
   .object({
     status: z.enum(API_STATUSES).optional(),
     siteId: z.string().min(1).max(64).optional(),
+    /** Submitted at or after / before: a date (UTC midnight) or a date-time with offset. */
+    from: InstantSchema.optional(),
+    to: InstantSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z
       .string()
@@ -43,19 +47,22 @@ const ListQuerySchema = z
   })
   .strict();
 
+/** Validates `:id` on every route of a runs router. */
+export const runIdParam = (_req: Request, _res: Response, next: (err?: unknown) => void, value: string) => {
+  const parsed = RunIdSchema.safeParse(value);
+  next(parsed.success ? undefined : invalid([{ path: 'params.id', message: parsed.error.issues[0].message }], 'invalid run id'));
+};
+
 export const scopeOf = (p: Principal): TenantScope => (p.tenant === null ? { allTenants: true } : { tenantId: p.tenant });
-const runsOf = (deps: ApiDeps, res: Response) => tenantRuns(deps.db, scopeOf(principalOf(res)));
+export const runsOf = (deps: ApiDeps, res: Response) => tenantRuns(deps.db, scopeOf(principalOf(res)));
 /** The validated `:id` (router.param has checked it is a UUID). */
-const idOf = (req: Request) => String(req.params.id);
-const runNotFound = (runId: string) => notFound(`no run ${runId}`, 'params.id');
+export const idOf = (req: Request) => String(req.params.id);
+export const runNotFound = (runId: string) => notFound(`no run ${runId}`, 'params.id');
 
 /** /api/runs: submit, list, read, cancel, reports and provenance, every query within the caller's tenant. */
 export function runsRouter(deps: ApiDeps, options: ApiOptions, submitLimiter: RequestHandler): Router {
   const router = Router();
-  router.param('id', (_req, _res, next, value: string) => {
-    const parsed = RunIdSchema.safeParse(value);
-    next(parsed.success ? undefined : invalid([{ path: 'params.id', message: parsed.error.issues[0].message }], 'invalid run id'));
-  });
+  router.param('id', runIdParam);
   router.post(
     '/',
     requireRole(...rolesFor('POST /api/runs')),
@@ -68,6 +75,8 @@ export function runsRouter(deps: ApiDeps, options: ApiOptions, submitLimiter: Re
     const rows = await runsOf(deps, res).list({
       status: query.status && dbStatusOf(query.status),
       siteId: query.siteId,
+      createdFrom: query.from,
+      createdTo: query.to,
       limit: query.limit,
       after: query.cursor,
     });
@@ -106,7 +115,7 @@ export function runsRouter(deps: ApiDeps, options: ApiOptions, submitLimiter: Re
 }
 
 /** The workflow's progress query, given two seconds: a missing worker must not hold the request for 30 s. */
-async function liveProgress(deps: ApiDeps, runId: string): Promise<RunProgress | null> {
+export async function liveProgress(deps: ApiDeps, runId: string): Promise<RunProgress | null> {
   try {
     return await deps.connection.withDeadline(Date.now() + 2_000, () => deps.client.workflow.getHandle(runId).query(progressQuery));
   } catch {
@@ -170,12 +179,7 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
         { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
       ]);
     }
-    const cap = Math.max(...principal.roles.map((r) => options.solverTimeLimitCaps[r]));
-    if (request.settings.solverTimeLimitSeconds > cap) {
-      throw forbidden('the solver time limit is above what your role may ask for', [
-        { path: 'body.settings.solverTimeLimitSeconds', message: `at most ${cap} s for ${principal.roles.join(', ')}` },
-      ]);
-    }
+    checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
     const keyHeader = req.headers['idempotency-key'];
     const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
     const { runId, replayed } = await submitRun(deps.db, deps.client, {
@@ -197,7 +201,17 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
   };
 }
 
-function submitError(err: unknown): unknown {
+/** A caller's roles cap the solver time a run may ask for (403 beyond). */
+export function checkSolverCap(principal: Principal, seconds: number, options: ApiOptions): void {
+  const cap = Math.max(...principal.roles.map((r) => options.solverTimeLimitCaps[r]));
+  if (seconds > cap) {
+    throw forbidden('the solver time limit is above what your role may ask for', [
+      { path: 'body.settings.solverTimeLimitSeconds', message: `at most ${cap} s for ${principal.roles.join(', ')}` },
+    ]);
+  }
+}
+
+export function submitError(err: unknown): unknown {
   if (err instanceof IdempotencyKeyReused) {
     return new ApiError(409, ApiCode.CONFLICT, err.message, [
       { path: 'headers.idempotency-key', message: `already used for run ${err.runId} with another body` },

@@ -142,7 +142,12 @@ describe('the API door: nothing bad gets stored, every refusal is JSON and says 
     const route = await call(api.base, 'PATCH', '/api/runs', { token: planner });
     expect(route.status).toBe(404);
     expect(expectErrorShape(route).details[0].path).toBe('url');
-    expect((await call(api.base, 'GET', '/')).status).toBe(404);
+    // `/` is the web page; anything else outside the API is a JSON 404 too.
+    const page = await call(api.base, 'GET', '/');
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const nothing = await call(api.base, 'GET', '/nothing-here');
+    expect(nothing.status).toBe(404);
+    expect(expectErrorShape(nothing).details[0].path).toBe('url');
   });
 
   it('takes a 10k-character header in its stride and answers a 20 KB one with a JSON 431', async () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../api/auth.ts';
 import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
-import { artefacts } from '../../db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { artefacts, optimizationRuns } from '../../db/schema.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
 
@@ -21,6 +22,8 @@ interface Probe {
 describe('every route × every role', () => {
   let api: TestApi;
   let runId: string;
+  /** A run that has ended (failed), so its event stream closes at once and it may be retried. */
+  let endedRunId: string;
   const freshRun = async () =>
     (
       await submitRun(api.deps.db, api.deps.client, {
@@ -40,14 +43,24 @@ describe('every route × every role', () => {
     'GET /api/runs/:id/report.json': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.json`, ok: 200 }),
     'GET /api/runs/:id/report.txt': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.txt`, ok: 200 }),
     'GET /api/runs/:id/provenance': async () => ({ method: 'GET', path: `/api/runs/${runId}/provenance`, ok: 200 }),
+    'GET /api/runs/:id/events': async () => ({ method: 'GET', path: `/api/runs/${endedRunId}/events`, ok: 200 }),
+    'POST /api/runs/:id/retry': async () => ({ method: 'POST', path: `/api/runs/${endedRunId}/retry`, ok: 202 }),
+    'GET /api/runs/:id/report.pdf': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.pdf`, ok: 200 }),
+    'GET /api/runs/:id/report.xlsx': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.xlsx`, ok: 200 }),
+    // No step recorded on the idle queue: an allowed caller gets the JSON 404 "no plan (yet)".
+    'GET /api/runs/:id/plan': async () => ({ method: 'GET', path: `/api/runs/${runId}/plan`, ok: 404 }),
   };
 
   beforeAll(async () => {
     api = await startApi();
     runId = await freshRun();
+    endedRunId = await freshRun();
+    await api.deps.db.update(optimizationRuns).set({ status: 'FAILED' }).where(eq(optimizationRuns.runId, endedRunId));
     for (const [kind, type] of [
       ['report.json', 'application/json'],
       ['report.txt', 'text/plain; charset=utf-8'],
+      ['report.pdf', 'application/pdf'],
+      ['report.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     ]) {
       await api.deps.db
         .insert(artefacts)

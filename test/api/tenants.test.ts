@@ -59,9 +59,16 @@ describe('tenant isolation: A never reads, lists, cancels or changes what is Bâ€
         ['GET', `/api/runs/${runB}/report.txt`],
         ['GET', `/api/runs/${runB}/provenance`],
         ['DELETE', `/api/runs/${runB}`],
+        ['GET', `/api/runs/${runB}/events`],
+        ['GET', `/api/runs/${runB}/plan`],
+        ['GET', `/api/runs/${runB}/report.pdf`],
+        ['GET', `/api/runs/${runB}/report.xlsx`],
+        ['POST', `/api/runs/${runB}/retry`],
       ]) {
         const reply = await call(api.base, method, path, { token: tokens[`${A}:${role}`] });
-        if (method === 'DELETE' && role === 'viewer') expect(reply.status).toBe(403);
+        const viewerMayNot = method === 'DELETE' || path.endsWith('/retry');
+        const operatorMayNot = path.endsWith('/retry');
+        if ((viewerMayNot && role === 'viewer') || (operatorMayNot && role === 'operator')) expect(reply.status).toBe(403);
         else expect({ role, method, path, status: reply.status }).toEqual({ role, method, path, status: 404 });
         expect(reply.text).not.toContain(B);
         expectErrorShape(reply);
