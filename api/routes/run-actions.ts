@@ -1,7 +1,9 @@
 import { Router, type RequestHandler } from 'express';
-import { loadRunInput } from '../../db/repositories/schedules.ts';
-import { RunRequestSchema } from '../../domain/run-request.ts';
-import { fieldProblems } from '../../domain/validation.ts';
+import { AUTO_FORMAT } from '../../activities/intake/adapters/types.ts';
+import { readRunRequest } from '../../activities/intake/registry.ts';
+import { loadRunInput, type StoredInput } from '../../db/repositories/run-inputs.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { RunRequest } from '../../domain/run-request.ts';
 import { recordAudit } from '../../runs/audit.ts';
 import { loadPlanView } from '../../runs/plan-view.ts';
 import { submitRun } from '../../runs/submit.ts';
@@ -31,16 +33,12 @@ function retryHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
       ]);
     }
     const input = await loadRunInput(deps.db, run.runId);
-    const parsed = input.format === 'json' ? RunRequestSchema.safeParse(safeJson(input.content)) : null;
-    if (!parsed?.success) {
-      throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} was submitted invalid; submit a corrected request instead`, [
-        ...(parsed ? fieldProblems(parsed.error, 'stored.body') : [{ path: 'stored.body', message: `format ${input.format} is not JSON` }]),
-      ]);
-    }
-    checkSolverCap(principal, parsed.data.settings.solverTimeLimitSeconds, options);
+    const request = await readStoredRequest(input, run.runId);
+    checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
     const { runId } = await submitRun(deps.db, deps.client, {
-      content: input.content,
+      content: input.bytes,
       format: input.format,
+      fileName: input.fileName,
       tenantId: run.tenantId,
       submittedBy: principal.subject,
       taskQueue: options.taskQueue,
@@ -58,11 +56,17 @@ function retryHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
   };
 }
 
-function safeJson(text: string): unknown {
+/** The stored submission read again (any input format); one that never validated is not retried. */
+async function readStoredRequest(input: StoredInput, runId: string): Promise<RunRequest> {
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    const format = input.format === AUTO_FORMAT ? undefined : input.format;
+    return (await readRunRequest({ bytes: input.bytes, fileName: input.fileName }, { format })).request;
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    throw new ApiError(409, ApiCode.CONFLICT, `run ${runId} was submitted invalid; submit a corrected request instead`, [
+      ...err.problems.map((p) => ({ path: `stored.body ${p.path}`, message: p.message })),
+      ...(err.problems.length ? [] : [{ path: 'stored.body', message: err.summary }]),
+    ]);
   }
 }
 
