@@ -40,6 +40,9 @@ function applyChoices(request, form) {
   return request;
 }
 
+/** The README's example day when offered, else the first. */
+const preselected = (examples) => (examples.includes('plant-day.json') ? 'plant-day.json' : examples[0]);
+
 function submitForm(examples, button, status) {
   return h(
     'form',
@@ -63,7 +66,7 @@ function submitForm(examples, button, status) {
         'select',
         { id: 's-example' },
         h('option', { value: '' }, '—'),
-        examples.map((x, i) => h('option', { value: x, selected: i === 0 }, x)),
+        examples.map((x) => h('option', { value: x, selected: x === preselected(examples) }, x)),
       ),
     ),
     h(
