@@ -93,7 +93,7 @@ function monthToDate(d: DemandDeterminant, inputs: FloorInputs): { kw: number; s
   if (!inPeriod(scheduleDate, d.billingPeriod) || scheduleDate === d.billingPeriod.start) {
     return { kw: 0, source: 'none', detail: `the billing period starting ${d.billingPeriod.start} has no earlier day` };
   }
-  const chargeKey = d.key.slice(d.key.indexOf('|') + 1);
+  const chargeKey = d.charge;
   const metered = billing?.meteredPeak;
   const usable = metered && inPeriod(metered.asOf, d.billingPeriod) && metered.asOf < scheduleDate ? metered : undefined;
   const meteredKw = usable ? chargePeak(d, usable.facilityKw, usable.byCategoryKw) : undefined;

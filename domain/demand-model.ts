@@ -1,4 +1,4 @@
-import { demandBill, demandFloors, type DemandFloor, type FloorInputs } from './billing.ts';
+import { demandBill, demandFloors, type DemandFloor, type EarlierRunPeaks, type FloorInputs } from './billing.ts';
 import {
   demandChargesOf,
   demandDeterminants,
@@ -73,6 +73,21 @@ export function demandChargeLines(model: DemandModel, loadKw: number[]): DemandC
       ...bill,
     };
   });
+}
+
+/** Each local day's peak per charge (chargeKey) in a plan: what a later run of the billing period takes as its floor. */
+export function dailyPeaks(model: DemandModel, loadKw: number[]): EarlierRunPeaks[] {
+  const averages = intervalAverages(model.intervals, loadKw);
+  const byDate = new Map<string, Record<string, number>>();
+  for (const d of model.determinants) {
+    for (const k of d.intervals) {
+      const date = model.intervals[k].localStart.slice(0, 10);
+      const peaks = byDate.get(date) ?? {};
+      peaks[d.charge] = Math.max(peaks[d.charge] ?? 0, averages[k]);
+      byDate.set(date, peaks);
+    }
+  }
+  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, peaksKw]) => ({ date, peaksKw }));
 }
 
 /** The highest interval average of a load profile (what the contractual limit is measured on). */

@@ -112,7 +112,10 @@ export function intervalAverages(intervals: DemandInterval[], loadKw: number[]):
  * `floorKw` (the period's peak so far and the ratchet).
  */
 export interface DemandDeterminant {
+  /** `<billing period start>|<charge>`: unique within a run. */
   key: string;
+  /** The charge's key within the tariff (chargeKey), the same in every billing period. */
+  charge: string;
   label: string;
   kind: DemandCharge['kind'];
   categories?: PeriodCategory[];
@@ -133,6 +136,7 @@ export function demandDeterminants(spec: DemandSpec, intervals: DemandInterval[]
       if (!covered.length || charge.rate <= 0) continue;
       out.push({
         key: `${start}|${chargeKey(charge)}`,
+        charge: chargeKey(charge),
         label: chargeLabel(charge),
         kind: charge.kind,
         ...(charge.kind === 'time_of_use' ? { categories: charge.categories } : {}),

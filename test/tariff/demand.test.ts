@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BillingInputSchema, demandBill, demandFloors, type FloorInputs } from '../../domain/billing.ts';
 import { billingPeriodDays, billingPeriodOf } from '../../domain/billing-period.ts';
 import { demandChargesOf, demandDeterminants, demandIntervals, intervalAverages } from '../../domain/demand.ts';
-import { demandChargeLines, demandModel, peakIntervalKw } from '../../domain/demand-model.ts';
+import { dailyPeaks, demandChargeLines, demandModel, peakIntervalKw } from '../../domain/demand-model.ts';
 import { buildSlotGrid, type SlotGrid } from '../../domain/slot-grid.ts';
 import { periodResolver, tariffCalendar, TariffSchema, type Tariff, type TariffInput } from '../../domain/tariff.ts';
 import { tariffStep } from './fixtures.ts';
@@ -266,6 +266,26 @@ describe("a plan's demand bill", () => {
     expect(peakIntervalKw(model, load)).toBe(130);
     // Below the floor the plan adds nothing.
     expect(demandBill(10, 125, 120)).toEqual({ billedKw: 125, raisedKw: 0, periodCharge: 1250, cost: 0 });
+  });
+});
+
+describe("a run's peaks for the runs after it", () => {
+  it('gives each local day its peak per charge, the days of a two-day run apart', () => {
+    const tariff = tariffOf({
+      demand: {
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    const grid = buildSlotGrid('2026-03-10', 'UTC', 2, 60);
+    const model = demandModel(tariff, grid, resolver(tariff, grid), noHistory('2026-03-10'));
+    const load = Array.from({ length: 48 }, (_, t) => (t === 3 ? 250 : t === 18 ? 180 : t === 24 + 20 ? 140 : 100));
+    expect(dailyPeaks(model, load)).toEqual([
+      { date: '2026-03-10', peaksKw: { 'facility|': 250, 'on-peak|': 180 } },
+      { date: '2026-03-11', peaksKw: { 'facility|': 140, 'on-peak|': 140 } },
+    ]);
   });
 });
 
