@@ -1,3 +1,4 @@
+import type { DemandModel } from './demand-model.ts';
 import type { Assignment } from './plan.ts';
 import type { PlanningProblem } from './problem.ts';
 import type { PeriodCategory } from './tariff.ts';
@@ -28,4 +29,59 @@ export function demandRates(problem: PlanningProblem): Map<PeriodCategory, numbe
   const rates = new Map<PeriodCategory, number>();
   for (const s of problem.slots) rates.set(s.category, Math.max(rates.get(s.category) ?? 0, s.demandRate));
   return rates;
+}
+
+/**
+ * The interval averages of a site load that runs are added to, and each demand charge's billed
+ * peak (at least its floor): what placing a run would raise the bill by, without re-averaging
+ * the whole day (the heuristics place thousands of runs).
+ */
+export class DemandTracker {
+  /** Average load of each demand interval. */
+  readonly averages: Float64Array;
+  /** Billed kW of each determinant: max(floor, highest average over its intervals). */
+  readonly billed: Float64Array;
+  private readonly bySlot: [number, number][][];
+  private readonly byInterval: number[][];
+
+  constructor(
+    private readonly model: DemandModel,
+    load: ArrayLike<number>,
+  ) {
+    this.bySlot = Array.from({ length: load.length }, () => []);
+    model.intervals.forEach((interval, k) => {
+      for (const [slot, weight] of interval.weights) this.bySlot[slot].push([k, weight]);
+    });
+    this.byInterval = model.intervals.map(() => []);
+    model.determinants.forEach((d, i) => d.intervals.forEach((k) => this.byInterval[k].push(i)));
+    this.averages = Float64Array.from(model.intervals, (interval) => interval.weights.reduce((s, [slot, w]) => s + w * load[slot], 0));
+    this.billed = Float64Array.from(model.determinants, (d) => Math.max(d.floor.floorKw, ...d.intervals.map((k) => this.averages[k])));
+  }
+
+  /** The intervals' averages with `kwAt(t)` more load over slots [start, end). */
+  private raised(start: number, end: number, kwAt: (t: number) => number): Map<number, number> {
+    const raised = new Map<number, number>();
+    for (let t = start; t < end; t++) {
+      const kw = kwAt(t);
+      if (kw === 0) continue;
+      for (const [k, w] of this.bySlot[t]) raised.set(k, (raised.get(k) ?? this.averages[k]) + w * kw);
+    }
+    return raised;
+  }
+
+  /** What the demand charges would rise by (rate × kW above each billed peak) with that load added. */
+  liftCost(start: number, end: number, kwAt: (t: number) => number): number {
+    const rise = new Float64Array(this.billed.length);
+    for (const [k, average] of this.raised(start, end, kwAt))
+      for (const d of this.byInterval[k]) rise[d] = Math.max(rise[d], average - this.billed[d]);
+    return rise.reduce((sum, up, d) => sum + Math.max(0, up) * this.model.determinants[d].rate, 0);
+  }
+
+  /** Adds the load for good. */
+  add(start: number, end: number, kwAt: (t: number) => number): void {
+    for (const [k, average] of this.raised(start, end, kwAt)) {
+      this.averages[k] = average;
+      for (const d of this.byInterval[k]) this.billed[d] = Math.max(this.billed[d], average);
+    }
+  }
 }

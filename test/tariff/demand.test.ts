@@ -3,6 +3,7 @@ import { BillingInputSchema, demandBill, demandFloors, type FloorInputs } from '
 import { billingPeriodDays, billingPeriodOf } from '../../domain/billing-period.ts';
 import { demandChargesOf, demandDeterminants, demandIntervals, intervalAverages } from '../../domain/demand.ts';
 import { dailyPeaks, demandChargeLines, demandModel, peakIntervalKw } from '../../domain/demand-model.ts';
+import { DemandTracker } from '../../domain/load.ts';
 import { buildSlotGrid, type SlotGrid } from '../../domain/slot-grid.ts';
 import { periodResolver, tariffCalendar, TariffSchema, type Tariff, type TariffInput } from '../../domain/tariff.ts';
 import { tariffStep } from './fixtures.ts';
@@ -286,6 +287,34 @@ describe("a run's peaks for the runs after it", () => {
       { date: '2026-03-10', peaksKw: { 'facility|': 250, 'on-peak|': 180 } },
       { date: '2026-03-11', peaksKw: { 'facility|': 140, 'on-peak|': 140 } },
     ]);
+  });
+});
+
+describe('the demand tracker of the heuristics', () => {
+  it('prices a run by the rise of each charge over its floor, on interval averages', () => {
+    const tariff = tariffOf({
+      demand: {
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 5);
+    const model = demandModel(tariff, grid, resolver(tariff, grid), {
+      ...noHistory('2026-03-10'),
+      billing: BillingInputSchema.parse({ meteredPeak: { asOf: '2026-03-09', byCategoryKw: { 'on-peak': 130 } } }),
+    });
+    const tracker = new DemandTracker(model, new Array<number>(grid.slotCount).fill(100));
+    expect([...tracker.billed]).toEqual([130, 130]); // the facility floor is the highest category peak metered
+    // 60 kW for 5 min at 00:15: the quarter-hour averages 120 kW, under both floors.
+    expect(tracker.liftCost(3, 4, () => 60)).toBe(0);
+    // 90 kW for the whole quarter-hour at 17:00: 190 kW, 60 over both floors: 60 × 10 + 60 × 5.
+    expect(tracker.liftCost(204, 207, () => 90)).toBeCloseTo(900, 9);
+    tracker.add(204, 207, () => 90);
+    expect([...tracker.billed]).toEqual([190, 190]);
+    // 30 kW more for 5 min of that quarter-hour: +10 kW on the average.
+    expect(tracker.liftCost(205, 206, () => 30)).toBeCloseTo(150, 9);
   });
 });
 
