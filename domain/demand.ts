@@ -103,7 +103,7 @@ export function demandIntervals(grid: SlotGrid, at: PeriodResolver, intervalMinu
 }
 
 /** The average load of each interval from a per-slot load profile. */
-export function intervalAverages(intervals: DemandInterval[], loadKw: number[]): number[] {
+export function intervalAverages(intervals: DemandInterval[], loadKw: ArrayLike<number>): number[] {
   return intervals.map((i) => i.weights.reduce((sum, [slot, w]) => sum + w * loadKw[slot], 0));
 }
 

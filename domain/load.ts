@@ -48,10 +48,7 @@ export class DemandTracker {
     private readonly model: DemandModel,
     load: ArrayLike<number>,
   ) {
-    this.bySlot = Array.from({ length: load.length }, () => []);
-    model.intervals.forEach((interval, k) => {
-      for (const [slot, weight] of interval.weights) this.bySlot[slot].push([k, weight]);
-    });
+    this.bySlot = slotIntervals(model, load.length);
     this.byInterval = model.intervals.map(() => []);
     model.determinants.forEach((d, i) => d.intervals.forEach((k) => this.byInterval[k].push(i)));
     this.averages = Float64Array.from(model.intervals, (interval) => interval.weights.reduce((s, [slot, w]) => s + w * load[slot], 0));
@@ -84,4 +81,40 @@ export class DemandTracker {
       for (const d of this.byInterval[k]) this.billed[d] = Math.max(this.billed[d], average);
     }
   }
+}
+
+/** Per slot, the demand intervals it is part of and its weight in each (built once per model). */
+export function slotIntervals(model: DemandModel, slotCount: number): [number, number][][] {
+  const cached = slotIntervalCache.get(model);
+  if (cached) return cached;
+  const bySlot: [number, number][][] = Array.from({ length: slotCount }, () => []);
+  model.intervals.forEach((interval, k) => {
+    for (const [slot, weight] of interval.weights) bySlot[slot].push([k, weight]);
+  });
+  slotIntervalCache.set(model, bySlot);
+  return bySlot;
+}
+
+const slotIntervalCache = new WeakMap<DemandModel, [number, number][][]>();
+
+/**
+ * Whether adding `kwAt(t)` over slots [start, end) to `load` takes a demand interval's average
+ * above `limitKw`: the contractual limit is on interval averages, like the demand charges.
+ */
+export function overLimitOnAverage(
+  model: DemandModel,
+  load: ArrayLike<number>,
+  start: number,
+  end: number,
+  kwAt: (t: number) => number,
+  limitKw: number,
+): boolean {
+  const bySlot = slotIntervals(model, load.length);
+  const added = new Map<number, number>();
+  for (let t = start; t < end; t++) for (const [k, w] of bySlot[t]) added.set(k, (added.get(k) ?? 0) + w * kwAt(t));
+  for (const [k, extra] of added) {
+    const average = model.intervals[k].weights.reduce((sum, [slot, w]) => sum + w * load[slot], 0);
+    if (average + extra > limitKw + 1e-9) return true;
+  }
+  return false;
 }

@@ -96,7 +96,21 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
     const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
     for (const a of assignments)
       for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
-    load.forEach((kw, t) => kw > settings.peakLimitKw! + 1e-6 && out.push(`load ${kw} kW over the limit in slot ${t}`));
+    // The contractual limit is on the demand intervals' average load (15 or 30 min), written out here from the slots.
+    const width = problem.demand.intervalMinutes * 60_000;
+    const first = Date.parse(grid.startUtc);
+    const intervals = Math.ceil((grid.slotCount * grid.slotMinutes * 60_000) / width);
+    for (let k = 0; k < intervals; k++) {
+      const [from, to] = [first + k * width, Math.min(first + (k + 1) * width, first + grid.slotCount * grid.slotMinutes * 60_000)];
+      let energy = 0;
+      load.forEach((kw, t) => {
+        const overlap = Math.min(to, first + (t + 1) * grid.slotMinutes * 60_000) - Math.max(from, first + t * grid.slotMinutes * 60_000);
+        if (overlap > 0) energy += kw * overlap;
+      });
+      const average = energy / (to - from);
+      if (average > settings.peakLimitKw + 1e-6)
+        out.push(`load averages ${average} kW over the limit in the interval from ${new Date(from).toISOString()}`);
+    }
   }
   return out;
 }
