@@ -1,3 +1,4 @@
+import { intervalAverages, intervalWeights } from './demand.ts';
 import type { DemandModel } from './demand-model.ts';
 import type { Assignment } from './plan.ts';
 import type { PlanningProblem } from './problem.ts';
@@ -51,7 +52,7 @@ export class DemandTracker {
     this.bySlot = slotIntervals(model, load.length);
     this.byInterval = model.intervals.map(() => []);
     model.determinants.forEach((d, i) => d.intervals.forEach((k) => this.byInterval[k].push(i)));
-    this.averages = Float64Array.from(model.intervals, (interval) => interval.weights.reduce((s, [slot, w]) => s + w * load[slot], 0));
+    this.averages = Float64Array.from(intervalAverages(model.intervals, load));
     this.billed = Float64Array.from(model.determinants, (d) => Math.max(d.floor.floorKw, ...d.intervals.map((k) => this.averages[k])));
   }
 
@@ -89,7 +90,7 @@ export function slotIntervals(model: DemandModel, slotCount: number): [number, n
   if (cached) return cached;
   const bySlot: [number, number][][] = Array.from({ length: slotCount }, () => []);
   model.intervals.forEach((interval, k) => {
-    for (const [slot, weight] of interval.weights) bySlot[slot].push([k, weight]);
+    for (const [slot, weight] of intervalWeights(interval)) bySlot[slot].push([k, weight]);
   });
   slotIntervalCache.set(model, bySlot);
   return bySlot;
@@ -113,7 +114,7 @@ export function overLimitOnAverage(
   const added = new Map<number, number>();
   for (let t = start; t < end; t++) for (const [k, w] of bySlot[t]) added.set(k, (added.get(k) ?? 0) + w * kwAt(t));
   for (const [k, extra] of added) {
-    const average = model.intervals[k].weights.reduce((sum, [slot, w]) => sum + w * load[slot], 0);
+    const average = intervalAverages([model.intervals[k]], load)[0];
     if (average + extra > limitKw + 1e-9) return true;
   }
   return false;

@@ -50,12 +50,6 @@ export function tariffOverHorizon(
 ): TariffOutput {
   const grid = buildSlotGrid(schedule.scheduleDate, schedule.timeZone, schedule.horizonDays, settings.slotMinutes);
   const tariff = withinHorizon(given, grid);
-  if (tariff.demand) {
-    // Until the optimiser and the cost agent bill demand charges in this form (issue 12), refuse them rather than ignore them.
-    throw new DomainError(ErrorCode.TARIFF_NOT_FOUND, 'tariff not usable yet', [
-      { path: 'tariff.demand', message: 'demand charges written as `demand` are not billed yet: write them as the periods’ demandRate' },
-    ]);
-  }
   const calendar = tariffCalendar(tariff, grid);
   const demand = demandModel(tariff, grid, periodResolver(tariff, calendar), {
     scheduleDate: schedule.scheduleDate,

@@ -225,8 +225,8 @@ export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, Dem
   const limited = new Uint8Array(model.intervals.length);
   const electric = s.runs.flatMap((r, col) => (r.option.electricKw > 0 ? [col] : []));
   const running = coverCount(s.slotCount, electric, runSpan(s));
-  const live = model.intervals.map((interval) => interval.weights.some(([slot]) => running[slot] > 0));
-  const label = (k: number): RowLabel => ({ kind: 'peak', slot: model.intervals[k].weights[0][0] });
+  const live = model.intervals.map((interval) => interval.slots.some(([slot]) => running[slot] > 0));
+  const label = (k: number): RowLabel => ({ kind: 'peak', slot: model.intervals[k].slots[0][0] });
   for (const column of demand.values()) {
     if (column.upper <= column.lower) continue;
     const d = model.determinants[column.determinant];

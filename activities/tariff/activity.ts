@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { earlierRunPeaks } from '../../db/repositories/billing.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import { findTariff, upsertTariff } from '../../db/repositories/tariffs.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
@@ -8,7 +9,7 @@ import { resolveTariff } from './resolve.ts';
 
 export function tariffActivities(db: Db) {
   return {
-    /** Agent 2: the tariff from the request (stored for later runs) or the site's registry, per slot. */
+    /** Agent 2: the tariff from the request (stored for later runs) or the site's registry, per slot, with its demand floors. */
     async resolveTariff({ runId, intake }: { runId: string; intake: StepRef }): Promise<StepRef> {
       return runStep(db, {
         runId,
@@ -17,9 +18,13 @@ export function tariffActivities(db: Db) {
         load: async () => {
           const request = await loadStepOutput<IntakeOutput>(db, runId, intake);
           const { tenant, site, scheduleDate } = request.schedule;
-          return { request, registered: request.supplied.tariff ? undefined : await findTariff(db, tenant, site, scheduleDate) };
+          return {
+            request,
+            registered: request.supplied.tariff ? undefined : await findTariff(db, tenant, site, scheduleDate),
+            earlierRuns: await earlierRunPeaks(db, tenant, site, scheduleDate),
+          };
         },
-        compute: ({ request, registered }) => resolveTariff(request, registered),
+        compute: ({ request, registered, earlierRuns }) => resolveTariff(request, registered, earlierRuns),
         tenant: ({ request }) => request.schedule.tenant,
         record: async (tx, { input: { request } }) => {
           const { schedule, supplied } = request;

@@ -81,11 +81,14 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 5);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     expect(intervals).toHaveLength(96);
-    expect(intervals[1].weights).toEqual([
-      [3, 1 / 3],
-      [4, 1 / 3],
-      [5, 1 / 3],
-    ]);
+    expect(intervals[1]).toMatchObject({
+      minutes: 15,
+      slots: [
+        [3, 5],
+        [4, 5],
+        [5, 5],
+      ],
+    });
     const load = new Array<number>(grid.slotCount).fill(0);
     load[4] = 6;
     const averages = intervalAverages(intervals, load);
@@ -97,9 +100,9 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 20);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     // 00:15-00:30 takes 5 min of slot 0 (00:00-00:20) and 10 min of slot 1.
-    expect(intervals[1].weights).toEqual([
-      [0, 1 / 3],
-      [1, 2 / 3],
+    expect(intervals[1].slots).toEqual([
+      [0, 5],
+      [1, 10],
     ]);
   });
 
@@ -107,7 +110,7 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 60);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     expect(intervals).toHaveLength(24);
-    expect(intervals[16]).toMatchObject({ localStart: '2026-03-10T16:00', category: 'on-peak', weights: [[16, 1]] });
+    expect(intervals[16]).toMatchObject({ localStart: '2026-03-10T16:00', category: 'on-peak', minutes: 15, slots: [[16, 15]] });
   });
 
   it('averages two quarter-hour slots into a 30-min interval', () => {
@@ -319,8 +322,25 @@ describe('the demand tracker of the heuristics', () => {
 });
 
 describe('the tariff step', () => {
-  it('refuses demand charges written as `demand` while the optimiser and the cost agent cannot bill them (never ignores them)', () => {
-    const tariff = tariffOf({ demand: { charges: [{ kind: 'facility', rate: 10 }] } });
-    expect(() => tariffStep(tariff, '2026-03-10')).toThrow(/^tariff not usable yet: tariff\.demand: /);
+  it('carries demand charges written as `demand` as determinants of the billing periods the horizon touches', () => {
+    const tariff = tariffOf({
+      demand: {
+        intervalMinutes: 30,
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    // Two days across the end of March: each charge once per billing period.
+    const { demand } = tariffStep(tariff, '2026-03-31', 2);
+    expect(demand.intervalMinutes).toBe(30);
+    expect(demand.intervals).toHaveLength(96);
+    expect(demand.determinants.map((d) => [d.key, d.intervals.length, d.floor.source])).toEqual([
+      ['2026-03-01|facility|', 48, 'none'],
+      ['2026-03-01|on-peak|', 16, 'none'],
+      ['2026-04-01|facility|', 48, 'none'],
+      ['2026-04-01|on-peak|', 16, 'none'],
+    ]);
   });
 });
