@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   HEATSCHEDULER_SOLVER_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** Seconds a stopping worker lets its in-flight activities finish before it hands them back to Temporal. */
   HEATSCHEDULER_DRAIN_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  /** A JSON file listing the sites whose tariff the pipeline worker pulls on a Schedule (url, format, API key, cron, retries). */
+  TARIFF_SOURCES_FILE: z.string().min(1).optional(),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

@@ -104,3 +104,68 @@ export async function fetchTariffDocument(source: TariffSource, options: { apiKe
     throw new TariffServiceUnavailable(`${source.url} ${why}`);
   }
 }
+
+/** How the pull workflow retries a source: attempts in all, the first wait doubling each time. */
+export const PullRetrySchema = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(50).default(5),
+    initialIntervalSeconds: z.number().positive().max(3600).default(60),
+  })
+  .strict();
+
+/** The configured sources (TARIFF_SOURCES_FILE): one per tenant and site, each with its API key if it needs one. */
+export const TariffSourcesSchema = z
+  .array(
+    TariffSourceSchema.safeExtend({
+      apiKey: z.string().min(1).optional(),
+      timeoutSeconds: z.number().positive().max(300).default(30),
+      retry: PullRetrySchema.default({ maximumAttempts: 5, initialIntervalSeconds: 60 }),
+    }),
+  )
+  .superRefine((sources, ctx) => {
+    const seen = new Set<string>();
+    sources.forEach((s, i) => {
+      const key = `${s.tenant}/${s.site}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'site'], message: `${key} is configured twice` });
+      seen.add(key);
+    });
+  });
+export type ConfiguredTariffSource = z.output<typeof TariffSourcesSchema>[number];
+
+/** The sources file's text read and checked; a bad file names the file and every field at fault. */
+export function parseTariffSources(text: string, file: string): ConfiguredTariffSource[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (err) {
+    throw new DomainError(ErrorCode.INVALID_SCHEDULE, `tariff sources ${file} is not JSON (${(err as Error).message})`);
+  }
+  const parsed = TariffSourcesSchema.safeParse(document);
+  if (!parsed.success)
+    throw new DomainError(ErrorCode.INVALID_SCHEDULE, `tariff sources ${file} are invalid`, fieldProblems(parsed.error, 'sources'));
+  return parsed.data;
+}
+
+/** What a pull did: stored a new version, replaced the version of the same name and effective date, or found nothing new. */
+export type PullOutcome = 'stored' | 'replaced' | 'unchanged';
+
+/** Whether a pulled tariff is new: the same hash as the stored version of its name and effective date is nothing new. */
+export function pullOutcome(pulledHash: string, storedHash: string | undefined): PullOutcome {
+  if (storedHash === undefined) return 'stored';
+  return storedHash === pulledHash ? 'unchanged' : 'replaced';
+}
+
+/** The alert a pull raises when its retries run out (or its data can never be read). */
+export const TARIFF_UPDATE_FAILED = 'tariff_update_failed';
+
+/** What one pull of a site's tariff did. */
+export interface TariffPullResult {
+  outcome: PullOutcome | 'failed';
+  tenant: string;
+  site: string;
+  tariffName?: string;
+  effectiveDate?: string;
+  hash?: string;
+  notes?: string[];
+  message?: string;
+}

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fetchTariffDocument,
+  parseTariffSources,
+  pullOutcome,
   readPulledTariff,
   TariffServiceUnavailable,
   TariffSourceSchema,
@@ -88,5 +90,49 @@ describe('pulling a tariff from a tariff service', () => {
     const err = await failureOf(fetchTariffDocument(s, { apiKey: 'secret-key', timeoutMs: 2_000 }));
     expect(err).toBeInstanceOf(TariffServiceUnavailable);
     expect(err.message).toBe(`http://127.0.0.1:${closed}/x cannot be reached (ECONNREFUSED)`);
+  });
+});
+
+describe('the configured tariff sources', () => {
+  const one = { tenant: 'acme', site: 'plant-1', url: 'https://tariffs.example/plant-1' };
+
+  it('reads a sources file with the defaults: daily at 05:00 UTC, 30 s timeout, 5 attempts from a minute', () => {
+    expect(parseTariffSources(JSON.stringify([{ ...one, apiKey: 'k' }]), 'sources.json')).toEqual([
+      {
+        ...one,
+        apiKey: 'k',
+        format: 'tariff',
+        cron: '0 5 * * *',
+        timeoutSeconds: 30,
+        retry: { maximumAttempts: 5, initialIntervalSeconds: 60 },
+      },
+    ]);
+  });
+
+  it('names the file and every field at fault', () => {
+    const bad = [one, { ...one, url: 'not a url', retry: { maximumAttempts: 0 } }, { ...one, format: 'urdb' }];
+    const err = (() => {
+      try {
+        parseTariffSources(JSON.stringify(bad), 'sources.json');
+      } catch (e) {
+        return e as DomainError;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(err.message).toMatch(/^tariff sources sources.json are invalid: sources\[1\]\.url: Invalid URL; /);
+    expect(err.problems.map((p) => p.path)).toEqual([
+      'sources[1].url',
+      'sources[1].retry.maximumAttempts',
+      'sources[2].timeZone',
+      'sources[1].site',
+      'sources[2].site',
+    ]);
+    expect(() => parseTariffSources('{"cut', 'sources.json')).toThrow(/^tariff sources sources.json is not JSON/);
+  });
+
+  it('stores a pulled tariff only when its hash differs from the stored version of its name and date', () => {
+    expect(pullOutcome('a', undefined)).toBe('stored');
+    expect(pullOutcome('a', 'a')).toBe('unchanged');
+    expect(pullOutcome('a', 'b')).toBe('replaced');
   });
 });

@@ -18,6 +18,8 @@ export async function startTariffService(script: Behaviour[]) {
   const hanging = new Set<ServerResponse>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    // No kept-alive sockets: a client reusing one the server has just timed out would see ECONNRESET instead of the scripted answer.
+    res.setHeader('connection', 'close');
     const behaviour = script[Math.min(requests.length - 1, script.length - 1)];
     switch (behaviour.kind) {
       case 'json':

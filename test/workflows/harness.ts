@@ -46,6 +46,8 @@ export class StubActivities {
       completeRun: this.impl('completeRun', async () => undefined),
       endRun: this.impl('endRun', async () => undefined),
       reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
+      pullTariff: this.impl('pullTariff', async () => ({ outcome: 'unchanged', tenant: 't', site: 's' })),
+      raiseTariffUpdateFailed: this.impl('raiseTariffUpdateFailed', async () => undefined),
     };
   }
 
