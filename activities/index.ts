@@ -10,17 +10,19 @@ import type { MailConfig } from './notify/mailer.ts';
 import { optimizeActivities, type TellWorkflow } from './optimize/activity.ts';
 import { reportActivities } from './report/activity.ts';
 import { runActivities } from './runs/activity.ts';
-import { tariffActivities } from './tariff/activity.ts';
+import { tariffActivities, tariffPullActivities } from './tariff/activity.ts';
+import type { ConfiguredTariffSource } from './tariff/pull.ts';
 
 /** Activities served on the pipeline task queue. */
 export function createPipelineActivities(
   db: Db,
   mail: MailConfig | undefined,
-  pulls: { erp?: readonly ErpConnector[]; bms?: BmsConfig } = {},
+  pulls: { erp?: readonly ErpConnector[]; bms?: BmsConfig; tariffSources?: ConfiguredTariffSource[] } = {},
 ) {
   return {
     ...intakeActivities(db),
     ...tariffActivities(db),
+    ...tariffPullActivities(db, pulls.tariffSources ?? []),
     ...equipmentActivities(db),
     ...costActivities(db),
     ...reportActivities(db),

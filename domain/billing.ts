@@ -29,11 +29,9 @@ export const BillingInputSchema = z
   .strict();
 export type BillingInput = z.output<typeof BillingInputSchema>;
 
-/** Peaks a site's earlier runs planned for days of the billing period, per charge (chargeKey). */
-export interface EarlierRunPeaks {
-  date: string;
-  peaksKw: Record<string, number>;
-}
+/** The peak a run planned for one local day, per demand charge (chargeKey): a later run of the billing period takes it as a floor. */
+export const EarlierRunPeaksSchema = z.object({ date: LocalDateSchema, peaksKw: z.record(z.string(), z.number()) });
+export type EarlierRunPeaks = z.infer<typeof EarlierRunPeaksSchema>;
 
 /** The older settings that carried a peak so far per category and a ratchet on a given peak. */
 export interface LegacyBillingSettings {
@@ -93,7 +91,7 @@ function monthToDate(d: DemandDeterminant, inputs: FloorInputs): { kw: number; s
   if (!inPeriod(scheduleDate, d.billingPeriod) || scheduleDate === d.billingPeriod.start) {
     return { kw: 0, source: 'none', detail: `the billing period starting ${d.billingPeriod.start} has no earlier day` };
   }
-  const chargeKey = d.key.slice(d.key.indexOf('|') + 1);
+  const chargeKey = d.charge;
   const metered = billing?.meteredPeak;
   const usable = metered && inPeriod(metered.asOf, d.billingPeriod) && metered.asOf < scheduleDate ? metered : undefined;
   const meteredKw = usable ? chargePeak(d, usable.facilityKw, usable.byCategoryKw) : undefined;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { EarlierRunPeaksSchema } from './billing.ts';
 import { DecimalStringSchema } from './decimal.ts';
+import { DemandChargeLineSchema } from './demand-model.ts';
 import { FuelTypeSchema } from './equipment.ts';
 import { AssignmentSchema, UnscheduledJobSchema } from './plan.ts';
 import { PeriodCategorySchema } from './tariff.ts';
@@ -17,14 +19,14 @@ export const PlanCostSchema = z.object({
   startupCost: Money,
   baseLoadKwh: z.number(),
   baseLoadCost: Money,
-  /** Per category: the plan's peak, the kW billed (at least the incumbent peak and the ratchet floor), rate and charge. */
-  demandCharges: z.array(
-    z.object({ category: PeriodCategorySchema, peakKw: z.number(), billedKw: z.number(), rate: z.number(), cost: Money }),
-  ),
+  /** Per demand charge and billing period: the plan's peak, the period's floor, the kW billed and what the plan adds (rate × raise). */
+  demandCharges: z.array(DemandChargeLineSchema),
   demandCharge: Money,
   fixedCharges: z.array(z.object({ name: z.string(), amount: Money })),
   fixedCharge: Money,
   peakKw: z.number(),
+  /** Each local day's highest interval average per demand charge: the floor a later run of the billing period starts from. */
+  dailyPeaks: z.array(EarlierRunPeaksSchema),
   total: Money,
 });
 export type PlanCost = z.infer<typeof PlanCostSchema>;
@@ -91,16 +93,27 @@ export const HeaterCostSchema = z.object({
   cost: Exact,
 });
 
+/**
+ * A demand charge in one billing period: the plan's highest interval average over the charge's
+ * intervals, the period's floor (its peak so far, the ratchet) and where it comes from, the kW
+ * billed with the plan, and what the plan adds: rate × (billed − floor).
+ */
 export const DemandLineSchema = z.object({
-  category: PeriodCategorySchema,
-  /** The plan's highest site load in the category, and the local start of the first slot reaching it. */
+  key: z.string(),
+  label: z.string(),
+  billingPeriod: z.object({ start: z.string(), end: z.string() }),
   peakKw: Exact,
+  /** Local start of the first interval reaching the peak. */
   peakAt: z.string(),
-  /** The least kW billed: the billing period's incumbent peak or the ratchet share of a past peak. */
   floorKw: Exact,
+  floorSource: DemandChargeLineSchema.shape.floorSource,
+  floorDetail: z.string(),
   billedKw: Exact,
+  raisedKw: Exact,
   rate: Exact,
   cost: Exact,
+  /** The whole period's charge at billedKw, for the report. */
+  periodCharge: Exact,
 });
 
 export const BaseLoadLineSchema = z.object({ category: PeriodCategorySchema, rate: Exact, hours: Exact, kwh: Exact, cost: Exact });

@@ -1,4 +1,5 @@
-import { demandBill, demandFloors, type DemandFloor, type FloorInputs } from './billing.ts';
+import { z } from 'zod';
+import { demandBill, demandFloors, type DemandFloor, type EarlierRunPeaks, type FloorInputs } from './billing.ts';
 import {
   demandChargesOf,
   demandDeterminants,
@@ -36,24 +37,27 @@ export function demandModel(tariff: Tariff, grid: SlotGrid, at: PeriodResolver, 
 }
 
 /** One demand charge of a plan: its peak, the billing period's demand after it, and what the plan adds. */
-export interface DemandChargeLine {
-  key: string;
-  label: string;
-  billingPeriod: { start: string; end: string };
-  rate: number;
+export const DemandChargeLineSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  billingPeriod: z.object({ start: z.string(), end: z.string() }),
+  rate: z.number(),
   /** The plan's highest interval average for the charge, and the local start of that interval. */
-  peakKw: number;
-  peakAt: string;
-  floorKw: number;
-  floorSource: DemandFloor['source'];
+  peakKw: z.number(),
+  peakAt: z.string(),
+  /** The least kW the period bills whatever the plan does (its peak so far, the ratchet), and where that comes from. */
+  floorKw: z.number(),
+  floorSource: z.enum(['metered', 'earlier_runs', 'metered+earlier_runs', 'settings.incumbentPeakKw', 'none']),
+  floorDetail: z.string(),
   /** The billing period's demand with this plan: max(floor, peak). */
-  billedKw: number;
+  billedKw: z.number(),
   /** What the plan raises the period's demand by, and its cost (the plan's share of the bill). */
-  raisedKw: number;
-  cost: number;
-  /** The whole billing period's charge at billedKw (for the report; the month's other days included). */
-  periodCharge: number;
-}
+  raisedKw: z.number(),
+  cost: z.number(),
+  /** The whole billing period's charge at billedKw (for the report; the period's other days included). */
+  periodCharge: z.number(),
+});
+export type DemandChargeLine = z.infer<typeof DemandChargeLineSchema>;
 
 /** Prices demand for a load profile: each determinant's peak over its intervals, billed only above its floor. */
 export function demandChargeLines(model: DemandModel, loadKw: number[]): DemandChargeLine[] {
@@ -70,9 +74,25 @@ export function demandChargeLines(model: DemandModel, loadKw: number[]): DemandC
       peakAt: model.intervals[peaks[i].interval].localStart,
       floorKw: d.floor.floorKw,
       floorSource: d.floor.source,
+      floorDetail: d.floor.detail,
       ...bill,
     };
   });
+}
+
+/** Each local day's peak per charge (chargeKey) in a plan: what a later run of the billing period takes as its floor. */
+export function dailyPeaks(model: DemandModel, loadKw: number[]): EarlierRunPeaks[] {
+  const averages = intervalAverages(model.intervals, loadKw);
+  const byDate = new Map<string, Record<string, number>>();
+  for (const d of model.determinants) {
+    for (const k of d.intervals) {
+      const date = model.intervals[k].localStart.slice(0, 10);
+      const peaks = byDate.get(date) ?? {};
+      peaks[d.charge] = Math.max(peaks[d.charge] ?? 0, averages[k]);
+      byDate.set(date, peaks);
+    }
+  }
+  return [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, peaksKw]) => ({ date, peaksKw }));
 }
 
 /** The highest interval average of a load profile (what the contractual limit is measured on). */

@@ -60,8 +60,10 @@ const describe = (charges: DemandCharge[], season: string | undefined) =>
 export interface DemandInterval {
   startUtc: string;
   localStart: string;
-  /** [slot, weight] pairs, weights adding up to 1: the interval's average load is Σ weight × load[slot]. */
-  weights: [number, number][];
+  /** Its length in minutes (the last one of a horizon may be cut short). */
+  minutes: number;
+  /** [slot, minutes of the slot in the interval] pairs: the average load is Σ minutes × load[slot] / `minutes`. */
+  slots: [number, number][];
   category: PeriodCategory;
   season?: string;
   /** Start date of the billing period the interval falls in. */
@@ -81,21 +83,22 @@ export function demandIntervals(grid: SlotGrid, at: PeriodResolver, intervalMinu
   let previous = '';
   for (let from = startMs; from < gridEndMs; from += widthMs) {
     const to = Math.min(from + widthMs, gridEndMs);
-    const weights: [number, number][] = [];
+    const slots: [number, number][] = [];
     for (let slot = Math.floor((from - startMs) / slotMs); slot < grid.slotCount && slotStartMs(grid, slot) < to; slot++) {
       const overlap = Math.min(to, slotStartMs(grid, slot) + slotMs) - Math.max(from, slotStartMs(grid, slot));
-      if (overlap > 0) weights.push([slot, overlap / (to - from)]);
+      if (overlap > 0) slots.push([slot, overlap / MINUTE_MS]);
     }
     const here = at(from);
     const interval: DemandInterval = {
       startUtc: new Date(from).toISOString(),
       localStart: here.local.toFormat("yyyy-MM-dd'T'HH:mm"),
-      weights,
+      minutes: (to - from) / MINUTE_MS,
+      slots,
       category: here.period.category,
       ...(here.season === undefined ? {} : { season: here.season }),
       billingPeriod: billingPeriodOf(here.local.toISODate()!, cycleStartDay).start,
     };
-    const signature = JSON.stringify([weights, interval.category, interval.season, interval.billingPeriod]);
+    const signature = JSON.stringify([slots, interval.category, interval.season, interval.billingPeriod]);
     if (signature !== previous) out.push(interval);
     previous = signature;
   }
@@ -103,16 +106,23 @@ export function demandIntervals(grid: SlotGrid, at: PeriodResolver, intervalMinu
 }
 
 /** The average load of each interval from a per-slot load profile. */
-export function intervalAverages(intervals: DemandInterval[], loadKw: number[]): number[] {
-  return intervals.map((i) => i.weights.reduce((sum, [slot, w]) => sum + w * loadKw[slot], 0));
+export function intervalAverages(intervals: DemandInterval[], loadKw: ArrayLike<number>): number[] {
+  return intervals.map((i) => intervalWeights(i).reduce((sum, [slot, w]) => sum + w * loadKw[slot], 0));
 }
+
+/** [slot, share of the interval] pairs, the shares adding up to 1. */
+export const intervalWeights = (interval: DemandInterval): [number, number][] =>
+  interval.slots.map(([slot, minutes]) => [slot, minutes === interval.minutes ? 1 : minutes / interval.minutes]);
 
 /**
  * What one charge bills in one billing period: the highest average over its intervals, at least
  * `floorKw` (the period's peak so far and the ratchet).
  */
 export interface DemandDeterminant {
+  /** `<billing period start>|<charge>`: unique within a run. */
   key: string;
+  /** The charge's key within the tariff (chargeKey), the same in every billing period. */
+  charge: string;
   label: string;
   kind: DemandCharge['kind'];
   categories?: PeriodCategory[];
@@ -133,6 +143,7 @@ export function demandDeterminants(spec: DemandSpec, intervals: DemandInterval[]
       if (!covered.length || charge.rate <= 0) continue;
       out.push({
         key: `${start}|${chargeKey(charge)}`,
+        charge: chargeKey(charge),
         label: chargeLabel(charge),
         kind: charge.kind,
         ...(charge.kind === 'time_of_use' ? { categories: charge.categories } : {}),

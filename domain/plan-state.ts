@@ -1,4 +1,5 @@
 import { electricKwAt, type HeaterOption } from './heating.ts';
+import { overLimitOnAverage } from './load.ts';
 import { pointOf, precedenceEdges, slotDays, type PrecedenceEdge } from './placements.ts';
 import type { PlanningProblem } from './problem.ts';
 
@@ -85,8 +86,11 @@ export class PlanState {
     const { option, start } = run;
     const end = runEnd(run);
     const rules = this.rules;
-    if (option.electricKw > 0 && rules.limitKw < Infinity)
-      for (let t = start; t < end; t++) if (this.load[t] + electricKwAt(option, t) > rules.limitKw + EPS) return 'the peak limit';
+    // The contractual limit holds on the demand intervals' average load, like the demand charges.
+    if (option.electricKw > 0 && rules.limitKw < Infinity) {
+      if (overLimitOnAverage(this.problem.demand, this.load, start, end, (t) => electricKwAt(option, t), rules.limitKw))
+        return 'the peak limit';
+    }
     const heater = option.equipmentId;
     const capacity = rules.stacking.get(heater);
     if (capacity != null) {

@@ -1,11 +1,13 @@
 import { clipUnavailability, type Equipment } from './equipment.ts';
+import type { EarlierRunPeaks } from './billing.ts';
+import { demandModel, type DemandModel } from './demand-model.ts';
 import { DomainError, ErrorCode } from './errors.ts';
 import type { Holiday } from './holidays.ts';
 import { seriesEndMs, seriesWithin } from './price-series.ts';
 import type { ProductionSchedule } from './schedule.ts';
 import type { Settings } from './settings.ts';
 import { buildSlotGrid, type SlotGrid } from './slot-grid.ts';
-import { classifySlots, fixedChargesFor, tariffCalendar, type SlotTariff, type Tariff } from './tariff.ts';
+import { classifySlots, fixedChargesFor, periodResolver, tariffCalendar, type SlotTariff, type Tariff } from './tariff.ts';
 
 /** Tariff agent's output: the tariff in force and every slot of the grid classified by it. */
 export interface TariffOutput {
@@ -15,6 +17,8 @@ export interface TariffOutput {
   fixedCharges: { name: string; amount: number }[];
   /** Holidays within the horizon (the calendar's and the listed ones), when there are any. */
   holidays?: Holiday[];
+  /** Demand as the tariff bills it over the horizon: intervals, charges per billing period, floors. */
+  demand: DemandModel;
 }
 
 /** Equipment agent's output: the site's heaters with unavailability clipped to the horizon. */
@@ -30,26 +34,36 @@ export interface PlanningProblem {
   grid: SlotGrid;
   slots: SlotTariff[];
   fixedCharges: { name: string; amount: number }[];
+  demand: DemandModel;
   equipment: Equipment[];
 }
 
-/** The slot grid of the schedule's horizon and the tariff's rate for every slot. */
-export function tariffOverHorizon(given: Tariff, schedule: ProductionSchedule, settings: Settings): TariffOutput {
+/**
+ * The slot grid of the schedule's horizon, the tariff's rate for every slot and its demand charges
+ * with their floors (the billing period's peak so far from the settings or the site's earlier runs).
+ */
+export function tariffOverHorizon(
+  given: Tariff,
+  schedule: ProductionSchedule,
+  settings: Settings,
+  earlierRuns: EarlierRunPeaks[] = [],
+): TariffOutput {
   const grid = buildSlotGrid(schedule.scheduleDate, schedule.timeZone, schedule.horizonDays, settings.slotMinutes);
   const tariff = withinHorizon(given, grid);
-  if (tariff.demand) {
-    // Until the optimiser and the cost agent bill demand charges in this form (issue 12), refuse them rather than ignore them.
-    throw new DomainError(ErrorCode.TARIFF_NOT_FOUND, 'tariff not usable yet', [
-      { path: 'tariff.demand', message: 'demand charges written as `demand` are not billed yet: write them as the periods’ demandRate' },
-    ]);
-  }
   const calendar = tariffCalendar(tariff, grid);
+  const demand = demandModel(tariff, grid, periodResolver(tariff, calendar), {
+    scheduleDate: schedule.scheduleDate,
+    billing: settings.billing,
+    legacy: { incumbentPeakKw: settings.incumbentPeakKw, demandRatchet: settings.demandRatchet },
+    earlierRuns,
+  });
   return {
     tariff,
     grid,
     slots: classifySlots(tariff, grid, calendar),
     fixedCharges: fixedChargesFor(tariff, grid),
     ...(calendar.holidays.length ? { holidays: calendar.holidays } : {}),
+    demand,
   };
 }
 
@@ -88,6 +102,7 @@ export function assembleProblem(
     grid: tariff.grid,
     slots: tariff.slots,
     fixedCharges: tariff.fixedCharges,
+    demand: tariff.demand,
     equipment: equipment.equipment,
   };
 }

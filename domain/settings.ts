@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BillingInputSchema } from './billing.ts';
 import { PeriodCategorySchema } from './tariff.ts';
 import { EconomicsSchema, EmissionFactorsSchema } from './economics.ts';
 import { TimeOfDaySchema } from './time.ts';
@@ -48,9 +49,14 @@ export const SettingsSchema = z
     peakLimitKw: z.number().positive().optional(),
     /** Electric load of the rest of the site, present in every slot. */
     baseLoadKw: z.number().min(0).default(0),
-    /** Peak already reached in this billing period per category, kW: the demand charge bills at least this. */
+    /**
+     * The billing period's metered peak so far and past months' peaks (for the tariff's ratchet):
+     * a day's plan then pays only for raising the period's demand.
+     */
+    billing: BillingInputSchema.optional(),
+    /** Older form of `billing.meteredPeak`: the billing period's peak so far per category, kW (used when `billing` has none). */
     incumbentPeakKw: z.partialRecord(PeriodCategorySchema, z.number().min(0)).default({}),
-    /** Demand ratchet: every billed category bills at least `percent` % of a past peak. */
+    /** Older form of the tariff's `demand.ratchet`: every demand charge bills at least `percent` % of `peakKw`. */
     demandRatchet: z
       .object({ percent: z.number().min(0).max(100), peakKw: z.number().min(0) })
       .strict()

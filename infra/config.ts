@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   BMS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   BMS_PULL_EVERY_MINUTES: z.coerce.number().int().positive().default(5),
   BMS_OFFLINE_HOLD_MINUTES: z.coerce.number().int().positive().default(60),
+  /** A JSON file listing the sites whose tariff the pipeline worker pulls on a Schedule (url, format, API key, cron, retries). */
+  TARIFF_SOURCES_FILE: z.string().min(1).optional(),
   /** Re-records the replay test's workflow history (tests only). */
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */

@@ -14,6 +14,8 @@ export interface WorkerEnv {
   databaseUrl: string;
   /** How long a stopping worker lets in-flight activities finish before handing them back. */
   drainSeconds: number;
+  /** The sites whose tariff is pulled on a Schedule (pipeline worker). */
+  tariffSourcesFile?: string;
 }
 
 /** A worker joins a Temporal and a Postgres that run elsewhere: both addresses are required. */
@@ -28,6 +30,7 @@ export function workerEnv(): WorkerEnv {
     namespace: env.TEMPORAL_NAMESPACE,
     databaseUrl: env.DATABASE_URL,
     drainSeconds: env.HEATSCHEDULER_DRAIN_SECONDS,
+    ...(env.TARIFF_SOURCES_FILE ? { tariffSourcesFile: env.TARIFF_SOURCES_FILE } : {}),
   };
 }
 

@@ -4,11 +4,11 @@ import { electricKwAt, heaterOption, type HeaterOption } from '../../domain/heat
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { Job } from '../../domain/schedule.ts';
-import { demandRates, loadProfile, peakByCategory } from '../../domain/load.ts';
-import { demandFloorKw } from '../../domain/settings.ts';
+import { dailyPeaks, demandChargeLines } from '../../domain/demand-model.ts';
+import { loadProfile } from '../../domain/load.ts';
 import { PERIOD_CATEGORIES, type PeriodCategory } from '../../domain/tariff.ts';
 
-/** Prices a plan: energy at slot rates, fuel, start-ups, base load, demand charges per category, fixed charges. */
+/** Prices a plan: energy at slot rates, fuel, start-ups, base load, what it adds to the demand charges, fixed charges. */
 export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): PlanCost {
   const energy = priceEnergy(problem, assignments);
   const baseLoad = priceBaseLoad(problem);
@@ -34,6 +34,7 @@ export function pricePlan(problem: PlanningProblem, assignments: Assignment[]): 
     fixedCharges: problem.fixedCharges,
     fixedCharge,
     peakKw: demand.peakKw,
+    dailyPeaks: demand.dailyPeaks,
     total: energy.electricCost + energy.fuelCost + energy.startupCost + baseLoad.cost + demand.total + fixedCharge,
   };
 }
@@ -105,16 +106,14 @@ function priceBaseLoad({ settings, grid, slots }: PlanningProblem): { kwh: numbe
   };
 }
 
-/** Demand charges per category on the plan's peak, billed at least at the period's incumbent peak and the ratchet. */
+/** Each demand charge per billing period on its interval averages; the plan pays only what it raises above the period's floor. */
 function priceDemand(problem: PlanningProblem, assignments: Assignment[]) {
   const load = loadProfile(problem, assignments);
-  const peaks = peakByCategory(problem, load);
-  const rateByCategory = demandRates(problem);
-  const charges = PERIOD_CATEGORIES.filter((c) => peaks.has(c)).map((category) => {
-    const peakKw = peaks.get(category)!;
-    const rate = rateByCategory.get(category) ?? 0;
-    const billedKw = Math.max(peakKw, demandFloorKw(problem.settings, category));
-    return { category, peakKw, billedKw, rate, cost: billedKw * rate };
-  });
-  return { charges, total: charges.reduce((s, d) => s + d.cost, 0), peakKw: Math.max(0, ...load) };
+  const charges = demandChargeLines(problem.demand, load);
+  return {
+    charges,
+    total: charges.reduce((s, d) => s + d.cost, 0),
+    peakKw: Math.max(0, ...load),
+    dailyPeaks: dailyPeaks(problem.demand, load),
+  };
 }

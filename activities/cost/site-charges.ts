@@ -1,33 +1,37 @@
 import { DateTime } from 'luxon';
 import type { PlanLedger } from '../../domain/cost.ts';
-import { dec, type Dec, div, maxOf, mul, stored } from '../../domain/decimal.ts';
+import { dec, type Dec, div, maxOf, mul, stored, sumOf } from '../../domain/decimal.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import { PERIOD_CATEGORIES } from '../../domain/tariff.ts';
 
 /**
- * Demand charges per tariff category present in the horizon: the highest site load in the
- * category, billed at least at the floor (the billing period's incumbent peak, or the ratchet's
- * percent of a past peak), at the category's demand rate (the highest, should slots disagree).
+ * Each demand charge in each billing period the horizon touches: the plan's highest interval
+ * average over the charge's intervals (Σ minutes × kW / interval minutes, exact), the period's
+ * floor (its peak so far, the ratchet), the kW billed, and what the plan adds: rate × the kW it
+ * raises the period's demand by. `periodCharge` is the whole period's charge at the billed kW.
  */
 export function demandLines(problem: PlanningProblem, loadKw: Dec[]): PlanLedger['demand'] {
-  const { settings, slots } = problem;
-  const present = PERIOD_CATEGORIES.filter((c) => slots.some((s) => s.category === c));
-  return present.map((category) => {
-    const mine = slots.filter((s) => s.category === category);
-    const peak = maxOf(mine.map((s) => loadKw[s.slot]));
-    const peakSlot = mine.find((s) => loadKw[s.slot].equals(peak))!;
-    const ratchet = settings.demandRatchet ? div(mul(settings.demandRatchet.percent, settings.demandRatchet.peakKw), 100) : dec(0);
-    const floor = maxOf([dec(settings.incumbentPeakKw[category] ?? 0), ratchet]);
+  const { intervals, determinants } = problem.demand;
+  const averages = intervals.map((i) => div(sumOf(i.slots.map(([slot, minutes]) => loadKw[slot].times(minutes))), i.minutes));
+  return determinants.map((d) => {
+    const peak = maxOf(d.intervals.map((k) => averages[k]));
+    const peakAt = intervals[d.intervals.find((k) => averages[k].equals(peak))!].localStart;
+    const floor = dec(d.floor.floorKw);
     const billed = maxOf([peak, floor]);
-    const rate = maxOf(mine.map((s) => dec(s.demandRate)));
+    const rate = dec(d.rate);
     return {
-      category,
+      key: d.key,
+      label: d.label,
+      billingPeriod: d.billingPeriod,
       peakKw: stored(peak),
-      peakAt: peakSlot.localStart,
+      peakAt,
       floorKw: stored(floor),
+      floorSource: d.floor.source,
+      floorDetail: d.floor.detail,
       billedKw: stored(billed),
+      raisedKw: stored(billed.minus(floor)),
       rate: stored(rate),
-      cost: stored(mul(billed, rate)),
+      cost: stored(mul(billed.minus(floor), rate)),
+      periodCharge: stored(mul(billed, rate)),
     };
   });
 }

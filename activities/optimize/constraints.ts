@@ -1,11 +1,10 @@
 import type { Equipment } from '../../domain/equipment.ts';
 import { electricKwAt } from '../../domain/heating.ts';
-import { demandRates } from '../../domain/load.ts';
+import { intervalAverages } from '../../domain/demand.ts';
+import { slotIntervals } from '../../domain/load.ts';
 import { pointOf } from '../../domain/placements.ts';
 import { runEnd, type PlanRules, type PlanState, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import { demandFloorKw } from '../../domain/settings.ts';
-import type { PeriodCategory } from '../../domain/tariff.ts';
 import type { SparseModelBuilder } from './sparse-model.ts';
 
 // The constraints of MODEL.md, one function each, numbered like it. Run `i` of the scope is column `i`.
@@ -177,55 +176,82 @@ export function precedence(m: ModelBuilder, s: ModelScope): PrecedenceRow[] {
   return rows;
 }
 
-/** D[c] of a billed tariff category, and its bounds. */
-interface DemandColumn {
+/** R[d] of a demand determinant (a charge in one billing period): the kW the plan raises its billed demand by. */
+export interface DemandColumn {
   col: number;
   lower: number;
   upper: number;
+  /** The index of the determinant in the problem's demand model. */
+  determinant: number;
 }
 
 /**
- * D[c] per tariff category with a demand rate (cost objectives): at least the floor (base load,
- * incumbent peak, ratchet) and the load held in place, at most peakLimitKw; a floor above the
- * limit is billed whatever the plan does, and fixes D[c] there (the limit then holds per slot, 8).
+ * R[d] per demand determinant with a rate (cost objectives), priced at the rate: the billed demand
+ * is floor + R[d], the floor being the billing period's peak so far and the ratchet (a day's plan
+ * pays only for raising it). At least what the load held in place already raises, at most
+ * peakLimitKw − floor; a floor at or above the limit leaves nothing to raise (R[d] = 0, and the
+ * limit holds through its own rows, 8).
  */
-export function demandColumns(m: ModelBuilder, s: ModelScope, costObjective: boolean): Map<PeriodCategory, DemandColumn> {
-  const { settings, slots } = s.problem;
+export function demandColumns(m: ModelBuilder, s: ModelScope, costObjective: boolean): Map<string, DemandColumn> {
+  const { settings, demand } = s.problem;
   const limit = settings.peakLimitKw;
-  const columns = new Map<PeriodCategory, DemandColumn>();
-  for (const [category, rate] of costObjective ? demandRates(s.problem) : []) {
-    if (rate <= 0) continue;
-    const floor = demandFloorKw(settings, category);
-    let fixedPeak = 0;
-    for (let t = 0; t < s.slotCount; t++) if (slots[t].category === category) fixedPeak = Math.max(fixedPeak, s.fixed.load[t]);
-    const [lower, upper] = limit === undefined || floor <= limit ? [Math.max(floor, fixedPeak), limit ?? Infinity] : [floor, floor];
-    columns.set(category, { col: m.addColumn(rate, lower, upper), lower, upper });
-  }
+  const columns = new Map<string, DemandColumn>();
+  if (!costObjective) return columns;
+  const heldAverage = intervalAverages(demand.intervals, s.fixed.load);
+  demand.determinants.forEach((d, determinant) => {
+    if (d.rate <= 0) return;
+    const floor = d.floor.floorKw;
+    const held = Math.max(0, ...d.intervals.map((k) => heldAverage[k] - floor));
+    const upper = limit === undefined ? Infinity : Math.max(0, limit - floor);
+    const lower = Math.min(held, upper);
+    columns.set(d.key, { col: m.addColumn(d.rate, lower, upper), lower, upper, determinant });
+  });
   return columns;
 }
 
-/** 7. Demand peak: in a slot of a billed category whose D[c] can move, `Σ e · x − D[c] ≤ −load held in place`. */
-function demandPeak(m: ModelBuilder, s: ModelScope, t: number, demand: DemandColumn | undefined): number | null {
-  if (!demand || demand.upper === demand.lower) return null;
-  const row = m.addRow(-Infinity, -s.fixed.load[t], { kind: 'peak', slot: t });
-  m.add(demand.col, row, -1);
-  return row;
-}
-
-/** 8. Contractual peak limit, in the other slots: `Σ e · x ≤ peakLimitKw − load held in place`. */
-function peakLimit(m: ModelBuilder, s: ModelScope, t: number): number | null {
-  const limit = s.problem.settings.peakLimitKw;
-  return limit === undefined ? null : m.addRow(-Infinity, limit - s.fixed.load[t], { kind: 'peak', slot: t });
-}
-
-/** The site's load in every slot where an electric run may run: a demand-peak row (7) or a peak-limit row (8). */
-export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<PeriodCategory, DemandColumn>): void {
+/**
+ * The site's load on every demand interval where an electric run may run, as interval averages
+ * (Σ over the interval's slots of weight × draw):
+ * 7. demand peak, for each determinant d whose R[d] can move: `Σ ē · x − R[d] ≤ floor[d] − held average`;
+ * 8. the contractual limit, where no such row of a determinant bounded by it already holds it:
+ *    `Σ ē · x ≤ peakLimitKw − held average`.
+ */
+export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, DemandColumn>): void {
+  const { problem } = s;
+  const model = problem.demand;
+  const limit = problem.settings.peakLimitKw;
+  const heldAverage = intervalAverages(model.intervals, s.fixed.load);
+  const rowsOf: number[][] = model.intervals.map(() => []);
+  const limited = new Uint8Array(model.intervals.length);
   const electric = s.runs.flatMap((r, col) => (r.option.electricKw > 0 ? [col] : []));
   const running = coverCount(s.slotCount, electric, runSpan(s));
-  const rows = rowPerSlot(s.slotCount, (t) =>
-    running[t] ? (demandPeak(m, s, t, demand.get(s.problem.slots[t].category)) ?? peakLimit(m, s, t)) : null,
-  );
-  fillSlotRows(m, rows, electric, runSpan(s), (col, t) => electricKwAt(s.runs[col].option, t));
+  const live = model.intervals.map((interval) => interval.slots.some(([slot]) => running[slot] > 0));
+  const label = (k: number): RowLabel => ({ kind: 'peak', slot: model.intervals[k].slots[0][0] });
+  for (const column of demand.values()) {
+    if (column.upper <= column.lower) continue;
+    const d = model.determinants[column.determinant];
+    for (const k of d.intervals) {
+      if (!live[k]) continue;
+      const row = m.addRow(-Infinity, d.floor.floorKw - heldAverage[k], label(k));
+      m.add(column.col, row, -1);
+      rowsOf[k].push(row);
+      if (column.upper < Infinity) limited[k] = 1;
+    }
+  }
+  if (limit !== undefined) {
+    model.intervals.forEach((_, k) => {
+      if (live[k] && !limited[k]) rowsOf[k].push(m.addRow(-Infinity, limit - heldAverage[k], label(k)));
+    });
+  }
+  const bySlot = slotIntervals(model, s.slotCount);
+  for (const col of electric) {
+    // One entry per row: a run's slots in one interval add up to one coefficient.
+    const coefficient = new Map<number, number>();
+    const run = s.runs[col];
+    for (let t = run.start; t < runEnd(run); t++)
+      for (const [k, w] of bySlot[t]) if (rowsOf[k].length) coefficient.set(k, (coefficient.get(k) ?? 0) + w * electricKwAt(run.option, t));
+    for (const [k, value] of coefficient) for (const row of rowsOf[k]) m.add(col, row, value);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { electricKwAt, type HeaterOption } from '../../domain/heating.ts';
 import { topologicalOrder } from '../../domain/placements.ts';
 import { firstNotBefore, PlanState, runEnd, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import type { PeriodCategory } from '../../domain/tariff.ts';
+import { DemandTracker } from '../../domain/load.ts';
 import { columnsByJob, costObjective, type Milp, type ModelContext } from './milp.ts';
 
 /** Randomised active schedules tried in makespan mode (time allowing), besides the one by plain most-work-remaining. */
@@ -31,12 +31,13 @@ function stateOf(
 /** Values of the model's extra columns (D, C, B, skips) for a plan whose runs sit on `state`. */
 function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], state: PlanState): Map<number, number> {
   const values = new Map<number, number>();
-  for (const [category, col] of milp.demandColumns) {
-    let peak = milp.colLower[col];
-    problem.slots.forEach((s, t) => {
-      if (s.category === category) peak = Math.max(peak, state.load[t]);
-    });
-    values.set(col, Math.min(Math.max(peak, milp.colLower[col]), Math.max(milp.colUpper[col], milp.colLower[col])));
+  if (milp.demandColumns.size) {
+    const billed = new DemandTracker(problem.demand, state.load).billed;
+    for (const [key, col] of milp.demandColumns) {
+      const d = problem.demand.determinants.findIndex((x) => x.key === key);
+      const raised = billed[d] - problem.demand.determinants[d].floor.floorKw;
+      values.set(col, Math.min(Math.max(raised, milp.colLower[col]), Math.max(milp.colUpper[col], milp.colLower[col])));
+    }
   }
   if (milp.makespanColumn !== undefined) {
     values.set(
@@ -90,35 +91,17 @@ export function chosenFromVector(milp: Milp, jobCount: number, x: ArrayLike<numb
   return chosen;
 }
 
-/** Each billed tariff category's demand rate and its peak so far. */
-interface BilledPeaks {
-  rate: Map<PeriodCategory, number>;
-  peak: Map<PeriodCategory, number>;
-}
-
-/**
- * `base` plus what running `run` on top of `load` adds to the demand charges: the rise of each
- * billed category's peak above `billed.peak`, times its rate.
- */
-function withDemandLift(base: number, run: Run, load: Float64Array, slots: PlanningProblem['slots'], billed: BilledPeaks): number {
+/** `base` plus what running `run` adds to the demand charges (the rise of each billed peak over its floor and the load so far, times its rate). */
+function withDemandLift(base: number, run: Run, billed: DemandTracker): number {
   if (run.option.electricKw <= 0) return base;
-  const lift = new Map<PeriodCategory, number>();
-  for (let t = run.start; t < runEnd(run); t++) {
-    const category = slots[t].category;
-    const peak = billed.peak.get(category);
-    if (peak === undefined) continue;
-    lift.set(category, Math.max(lift.get(category) ?? 0, load[t] + electricKwAt(run.option, t) - peak));
-  }
-  let cost = base;
-  for (const [category, up] of lift) if (up > 0) cost += up * billed.rate.get(category)!;
-  return cost;
+  return base + billed.liftCost(run.start, runEnd(run), (t) => electricKwAt(run.option, t));
 }
 
-/** Greedy insertion's running plan: its state, each heater's running slots, and each billed category's peak. */
+/** Greedy insertion's running plan: its state, each heater's running slots, and each demand charge's billed peak. */
 interface Insertion {
   state: PlanState;
   busySlots: Map<string, number>;
-  billed: BilledPeaks;
+  billed: DemandTracker;
 }
 
 /**
@@ -137,15 +120,11 @@ function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: M
     context.rules.edges,
     (a, b) => byJob[a].length - byJob[b].length || jobs[a].deadline.localeCompare(jobs[b].deadline) || a - b,
   ).filter((j) => inModel.has(j));
+  const state = new PlanState(problem, context.rules);
   const insertion: Insertion = {
-    state: new PlanState(problem, context.rules),
+    state,
     busySlots: new Map(problem.equipment.map((e) => [e.id, 0])),
-    billed: {
-      rate: new Map([...milp.demandColumns].map(([category, col]) => [category, milp.colCost[col]])),
-      peak: new Map(
-        [...milp.demandColumns].map(([category, col]) => [category, Math.max(problem.settings.baseLoadKw, milp.colLower[col])]),
-      ),
-    },
+    billed: new DemandTracker(problem.demand, state.load),
   };
   const chosen = new Array<number>(jobCount).fill(-1);
   for (const job of order) {
@@ -153,7 +132,7 @@ function insertGreedily(problem: PlanningProblem, context: ModelContext, milp: M
     if (best < 0) insertion.state.skip(job);
     else {
       chosen[job] = best;
-      insert(problem, insertion, milp.runs[best]);
+      insert(insertion, milp.runs[best]);
     }
   }
   return chosen;
@@ -181,20 +160,17 @@ function cheapestInsertion(problem: PlanningProblem, milp: Milp, insertion: Inse
 }
 
 /** What inserting the column adds to the objective, and what breaks ties. */
-function insertionScore(problem: PlanningProblem, milp: Milp, { state, busySlots, billed }: Insertion, col: number): [number, number] {
+function insertionScore(problem: PlanningProblem, milp: Milp, { busySlots, billed }: Insertion, col: number): [number, number] {
   const run = milp.runs[col];
-  if (costObjective(problem)) return [withDemandLift(milp.colCost[col], run, state.load, problem.slots, billed), 0];
+  if (costObjective(problem)) return [withDemandLift(milp.colCost[col], run, billed), 0];
   if (problem.settings.objective === 'minimize_makespan') return [runEnd(run), run.option.durationSlots];
   return [busySlots.get(run.option.equipmentId)! + run.option.durationSlots, runEnd(run)];
 }
 
-function insert(problem: PlanningProblem, { state, busySlots, billed }: Insertion, run: Run): void {
+function insert({ state, busySlots, billed }: Insertion, run: Run): void {
   state.place(run);
   busySlots.set(run.option.equipmentId, busySlots.get(run.option.equipmentId)! + run.option.durationSlots);
-  for (let t = run.start; t < runEnd(run); t++) {
-    const category = problem.slots[t].category;
-    if (billed.peak.has(category)) billed.peak.set(category, Math.max(billed.peak.get(category)!, state.load[t]));
-  }
+  billed.add(run.start, runEnd(run), (t) => electricKwAt(run.option, t));
 }
 
 /**
@@ -382,18 +358,9 @@ function reinsertJobs(
 
 /** The column among `cols` that adds least to the plan in `state` (which no longer holds the job), `current` unless another is cheaper. */
 function cheapestReinsertion(problem: PlanningProblem, milp: Milp, state: PlanState, cols: number[], current: number): number {
-  const { slots } = problem;
-  // Each billed category's peak without this job.
-  const billed: BilledPeaks = { rate: new Map(), peak: new Map() };
-  for (const [category, col] of milp.demandColumns) {
-    billed.rate.set(category, milp.colCost[col]);
-    billed.peak.set(category, milp.colLower[col]);
-  }
-  for (let t = 0; t < problem.grid.slotCount; t++) {
-    const peak = billed.peak.get(slots[t].category);
-    if (peak !== undefined) billed.peak.set(slots[t].category, Math.max(peak, state.load[t]));
-  }
-  const added = (col: number) => withDemandLift(milp.colCost[col], milp.runs[col], state.load, slots, billed);
+  // Each demand charge's billed peak without this job.
+  const billed = new DemandTracker(problem.demand, state.load);
+  const added = (col: number) => withDemandLift(milp.colCost[col], milp.runs[col], billed);
   let best = current;
   let bestCost = added(best);
   for (const col of cols) {

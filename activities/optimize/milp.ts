@@ -1,14 +1,12 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
 import type { Equipment } from '../../domain/equipment.ts';
-import { runCost } from '../../domain/heating.ts';
-import { demandRates } from '../../domain/load.ts';
+import { runCost, type HeaterOption } from '../../domain/heating.ts';
 import { jobPlacements, type JobPlacements } from '../../domain/placements.ts';
 import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
 import { PlanState, planRules, runEnd, type PlanRules, type Run } from '../../domain/plan-state.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
-import { demandFloorKw, priorityWeight } from '../../domain/settings.ts';
-import type { PeriodCategory } from '../../domain/tariff.ts';
+import { priorityWeight } from '../../domain/settings.ts';
 import {
   balance,
   changeovers,
@@ -30,8 +28,8 @@ import { SparseModelBuilder, type SparseModel } from './sparse-model.ts';
 
 /**
  * The time-indexed MILP in HiGHS' sparse form (see MODEL.md): a binary per feasible run
- * (job, heater, start), a skip column per job (partial plans), continuous D[c] per billed tariff
- * category, and C (makespan) or B (busiest heater) for those objectives. Each row's label says
+ * (job, heater, start), a skip column per job (partial plans), continuous R[d] per demand
+ * determinant (a charge in a billing period), and C (makespan) or B (busiest heater) for those objectives. Each row's label says
  * what it stands for, to name the constraints of a conflict (`conflict.ts`).
  */
 export interface Milp extends SparseModel<RowLabel> {
@@ -40,7 +38,8 @@ export interface Milp extends SparseModel<RowLabel> {
   /** Problem job indices this model places. */
   jobs: number[];
   skipColumns: Map<number, number>;
-  demandColumns: Map<PeriodCategory, number>;
+  /** R[d] per demand determinant (key): the kW the plan raises that charge's billed demand by. */
+  demandColumns: Map<string, number>;
   makespanColumn?: number;
   balanceColumn?: number;
 }
@@ -91,7 +90,8 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
   const problems: FieldProblem[] = [];
   const unplaceable: UnscheduledJob[] = [];
   placements.forEach((jp, i) => {
-    const within = jp.placements.filter(({ option }) => option.electricKw <= headroom + EPS);
+    // The limit is on interval averages: a run shorter than two intervals may straddle two and average less than its draw.
+    const within = jp.placements.filter(({ option }) => leastAverageKw(option, problem) <= headroom + EPS);
     for (const { option } of jp.placements.filter((o) => !within.includes(o))) {
       jp.excluded[option.equipmentId] =
         `draws ${round(option.electricKw)} kW, over the ${round(headroom)} kW left under peakLimitKw after the base load`;
@@ -191,8 +191,8 @@ function restrictToBudget(
   if (total <= budget) return null;
   const slotHours = problem.grid.slotMinutes / 60;
   const energyRates = problem.slots.map((s) => s.energyRate);
-  const demand = costObjective(problem) ? demandRates(problem) : new Map<PeriodCategory, number>();
-  const maxDemandRate = Math.max(0, ...demand.values());
+  // What a kW drawn at the worst time may cost in demand charges: every charge's rate at once.
+  const perKwDemand = costObjective(problem) ? problem.demand.determinants.reduce((sum, d) => sum + d.rate, 0) : 0;
   let bound = 0;
   let kept = 0;
   const perJob = Math.max(16, Math.floor(budget / placements.length));
@@ -205,7 +205,7 @@ function restrictToBudget(
     );
     bound += Math.min(...cheapest);
     const rank = jp.placements
-      .map((p, i) => ({ p, estimate: cheapest[i] + p.option.electricKw * maxDemandRate }))
+      .map((p, i) => ({ p, estimate: cheapest[i] + p.option.electricKw * perKwDemand }))
       .sort((a, b) => a.estimate - b.estimate);
     const medianStarts = [...jp.placements.map((p) => p.starts.length)].sort((a, b) => a - b)[jp.placements.length >> 1];
     const heaters = Math.min(rank.length, Math.max(12, Math.floor(perJob / Math.max(1, medianStarts))));
@@ -230,7 +230,8 @@ function restrictToBudget(
     kept += jp.placements.reduce((n, p) => n + p.starts.length, 0);
   });
   if (costObjective(problem)) {
-    for (const [category, rate] of demand) bound += rate * Math.max(problem.settings.baseLoadKw, demandFloorKw(problem.settings, category));
+    // Each charge is raised at least by the base load above its floor.
+    for (const d of problem.demand.determinants) bound += d.rate * Math.max(0, problem.settings.baseLoadKw - d.floor.floorKw);
   }
   return { kept, of: total, bound: costObjective(problem) ? bound : null };
 }
@@ -260,7 +261,7 @@ function skipPenalties(problem: PlanningProblem, runs: Run[]): Float64Array {
   const peak = Math.min(settings.peakLimitKw ?? Infinity, settings.baseLoadKw + worstKw.reduce((a, b) => a + b, 0));
   let ceiling = worstRun.reduce((a, b) => a + b, 1) + grid.slotCount * slotHours;
   if (costObjective(problem)) {
-    for (const [category, rate] of demandRates(problem)) ceiling += rate * Math.max(peak, demandFloorKw(settings, category));
+    for (const d of problem.demand.determinants) ceiling += d.rate * Math.max(0, peak - d.floor.floorKw);
   }
   const minWeight = Math.min(...settings.priorityWeights);
   return Float64Array.from(problem.schedule.jobs, (job) => (ceiling * priorityWeight(settings, job.priority)) / minWeight);
@@ -306,3 +307,9 @@ function groupedReasons(excluded: Record<string, string>): string {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The least highest interval average a run can make wherever it starts: its draw once it spans two intervals, else a share of it. */
+function leastAverageKw(option: HeaterOption, problem: PlanningProblem): number {
+  const runMinutes = option.durationSlots * problem.grid.slotMinutes;
+  return option.electricKw * Math.min(1, runMinutes / (2 * problem.demand.intervalMinutes));
+}

@@ -88,6 +88,14 @@ export function buildReportDocument(
   };
 }
 
+const floorSources: Record<PlanCost['demandCharges'][number]['floorSource'], string> = {
+  metered: 'the meter',
+  earlier_runs: "the site's earlier runs",
+  'metered+earlier_runs': "the meter and the site's earlier runs",
+  'settings.incumbentPeakKw': 'settings.incumbentPeakKw',
+  none: 'no earlier peak',
+};
+
 /** Plain statements computed from the figures; no wording model, no invented numbers. */
 function highlights(cost: CostAnalysis): string[] {
   const money = (x: number) => `${cost.currency} ${x.toFixed(2)}`;
@@ -98,7 +106,11 @@ function highlights(cost: CostAnalysis): string[] {
   };
   const out = [
     `The optimised plan costs ${money(cost.optimized.total)} against ${money(cost.baseline.total)} for first-come-first-served: ${money(cost.savings.amount)} (${cost.savings.percent.toFixed(1)} %) saved.`,
-    `Peak electric demand ${cost.optimized.peakKw.toFixed(1)} kW (baseline ${cost.baseline.peakKw.toFixed(1)} kW); demand charges ${money(cost.optimized.demandCharge)} (baseline ${money(cost.baseline.demandCharge)}).`,
+    `Peak electric demand ${cost.optimized.peakKw.toFixed(1)} kW (baseline ${cost.baseline.peakKw.toFixed(1)} kW); the plan adds ${money(cost.optimized.demandCharge)} to the billing period's demand charges (baseline ${money(cost.baseline.demandCharge)}).`,
+    ...cost.optimized.demandCharges.map(
+      (d) =>
+        `Demand charge "${d.label}", billing period from ${d.billingPeriod.start}: ${d.floorKw.toFixed(1)} kW before this plan, from ${floorSources[d.floorSource]} (${d.floorDetail}); ${d.billedKw.toFixed(1)} kW with it; ${money(d.periodCharge)} for the period at ${money(d.rate)} per kW.`,
+    ),
   ];
   if (cost.optimized.electricKwh > 0) {
     out.push(

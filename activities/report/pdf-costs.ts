@@ -69,29 +69,34 @@ export function costSections(doc: Doc, input: ReportInput) {
   projectionTable(doc, input);
 }
 
+/** Each demand charge per billing period: what the plan adds above the period's floor, and where the floor comes from. */
 function demandTable(doc: Doc, { cost }: ReportInput) {
-  heading(doc, 'Demand charges', 11);
+  heading(doc, 'Demand charges (what this plan adds to the billing period)', 11);
   table(
     doc,
     [
-      { header: 'Period', width: 0.14 },
-      { header: 'Plan peak kW', width: 0.14, align: 'right' },
-      { header: 'Reached at', width: 0.18 },
-      { header: 'Billed kW', width: 0.13, align: 'right' },
-      { header: 'Rate per kW', width: 0.13, align: 'right' },
-      { header: 'Plan charge', width: 0.14, align: 'right' },
-      { header: 'Baseline charge', width: 0.14, align: 'right' },
+      { header: 'Charge', width: 0.2 },
+      { header: 'Plan peak kW', width: 0.1, align: 'right' },
+      { header: 'Reached at', width: 0.15 },
+      { header: 'Floor kW', width: 0.1, align: 'right' },
+      { header: 'Billed kW', width: 0.1, align: 'right' },
+      { header: 'Rate per kW', width: 0.1, align: 'right' },
+      { header: 'Plan adds', width: 0.12, align: 'right' },
+      { header: 'Baseline adds', width: 0.13, align: 'right' },
     ],
     cost.optimized.demand.map((d, i) => [
-      d.category,
+      `${d.label} (${d.billingPeriod.start})`,
       n1(d.peakKw),
       d.peakAt.replace('T', ' '),
+      n1(d.floorKw),
       n1(d.billedKw),
       m2(d.rate),
       m2(d.cost),
       m2(cost.baseline.demand[i].cost),
     ]),
   );
+  const floors = cost.optimized.demand.map((d) => `${d.label}: ${d.floorDetail} (${d.floorSource})`);
+  if (floors.length) paragraph(doc, `Floors, the billing period's demand before this plan: ${floors.join('; ')}.`, { size: 8 });
 }
 
 function heaterTable(doc: Doc, { cost, problem }: ReportInput) {

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import type { RunCost } from '../../domain/cost.ts';
-import { dec } from '../../domain/decimal.ts';
+import { dec, rounded } from '../../domain/decimal.ts';
 import { slotIso } from '../../domain/slot-grid.ts';
 import { causeLabel } from './format.ts';
 import { siteTime, type ReportInput } from './input.ts';
@@ -201,8 +201,8 @@ function costSheets(book: ExcelJS.Workbook, { cost }: ReportInput) {
       ...ledger.demand.map((d) => [
         name,
         'Demand charge',
-        `${d.category} (peak ${d.peakAt.slice(11)})`,
-        num(d.billedKw),
+        `${d.label}, period from ${d.billingPeriod.start}: peak ${rounded(d.peakKw, 1)} kW at ${d.peakAt.replace('T', ' ')} over a floor of ${rounded(d.floorKw, 1)} kW (${d.floorSource})`,
+        num(d.raisedKw),
         'kW',
         num(d.rate),
         num(d.cost),

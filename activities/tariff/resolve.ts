@@ -1,10 +1,18 @@
+import type { EarlierRunPeaks } from '../../domain/billing.ts';
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import { tariffOverHorizon, type TariffOutput } from '../../domain/problem.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import type { Tariff } from '../../domain/tariff.ts';
 
-/** The tariff in the request, else the site's registered one, over the schedule's slot grid (E006 if neither). */
-export function resolveTariff({ schedule, settings, supplied }: IntakeOutput, registered: Tariff | undefined): TariffOutput {
+/**
+ * The tariff in the request, else the site's registered one, over the schedule's slot grid (E006
+ * if neither); the demand floors take the peaks the site's earlier runs planned in the billing period.
+ */
+export function resolveTariff(
+  { schedule, settings, supplied }: IntakeOutput,
+  registered: Tariff | undefined,
+  earlierRuns: EarlierRunPeaks[] = [],
+): TariffOutput {
   const tariff = supplied.tariff ?? registered;
   if (!tariff) {
     throw new DomainError(
@@ -12,5 +20,5 @@ export function resolveTariff({ schedule, settings, supplied }: IntakeOutput, re
       `no tariff for tenant ${schedule.tenant}, site ${schedule.site} on ${schedule.scheduleDate}: include one in the request or register it`,
     );
   }
-  return tariffOverHorizon(tariff, schedule, settings);
+  return tariffOverHorizon(tariff, schedule, settings, earlierRuns);
 }

@@ -89,3 +89,25 @@ export async function findTariff(db: Db, tenantId: string, siteId: string, date:
     holidays: row.holidays,
   });
 }
+
+/** The hash of the stored version of a site's tariff with this name and effective date, if any. */
+export async function storedTariffHash(
+  db: Db,
+  tenantId: string,
+  siteId: string,
+  name: string,
+  effectiveDate: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ hash: energyTariffs.provenanceHash })
+    .from(energyTariffs)
+    .where(
+      and(
+        eq(energyTariffs.tenantId, tenantId),
+        eq(energyTariffs.siteId, siteId),
+        eq(energyTariffs.tariffName, name),
+        eq(energyTariffs.effectiveDate, effectiveDate),
+      ),
+    );
+  return row?.hash ?? undefined;
+}

@@ -85,10 +85,18 @@ describe('cost arithmetic', () => {
     expect(cost.startupCost).toBeCloseTo(2 * 0.1 + 5 * 0.09, 9); // E1 starts in off-peak, G1 burns gas
     expect(cost.baseLoadKwh).toBe(240);
     expect(cost.baseLoadCost).toBeCloseTo(8 * 10 * (0.1 + 0.2 + 0.4), 9); // 56
+    // One time-of-use charge (only on-peak carries a demand rate) on its 15-min averages: base load 10 kW, nothing before in March.
     expect(cost.demandCharges).toEqual([
-      { category: 'off-peak', peakKw: 110, billedKw: 110, rate: 0, cost: 0 },
-      { category: 'mid-peak', peakKw: 10, billedKw: 10, rate: 0, cost: 0 },
-      { category: 'on-peak', peakKw: 10, billedKw: 10, rate: 5, cost: 50 },
+      expect.objectContaining({
+        label: 'on-peak',
+        peakKw: 10,
+        floorKw: 0,
+        floorSource: 'none',
+        billedKw: 10,
+        rate: 5,
+        raisedKw: 10,
+        cost: 50,
+      }),
     ]);
     expect(cost.fixedCharges).toEqual([
       { name: 'Customer charge', amount: 10 },

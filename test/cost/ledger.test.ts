@@ -73,10 +73,23 @@ describe('the exact ledger', () => {
         { category: 'on-peak', rate: '0.4', hours: '8', kwh: '80', cost: '32' },
       ],
     });
+    // Only on-peak carries a demand rate: one time-of-use charge on its 15-min averages, nothing earlier in March.
     expect(ledger.demand).toEqual([
-      { category: 'off-peak', peakKw: '110', peakAt: '2026-03-02T06:00', floorKw: '0', billedKw: '110', rate: '0', cost: '0' },
-      { category: 'mid-peak', peakKw: '10', peakAt: '2026-03-02T08:00', floorKw: '0', billedKw: '10', rate: '0', cost: '0' },
-      { category: 'on-peak', peakKw: '10', peakAt: '2026-03-02T16:00', floorKw: '0', billedKw: '10', rate: '5', cost: '50' },
+      {
+        key: '2026-03-01|on-peak|',
+        label: 'on-peak',
+        billingPeriod: { start: '2026-03-01', end: '2026-04-01' },
+        peakKw: '10',
+        peakAt: '2026-03-02T16:00',
+        floorKw: '0',
+        floorSource: 'none',
+        floorDetail: 'no peak known before 2026-03-02 in the billing period',
+        billedKw: '10',
+        raisedKw: '10',
+        rate: '5',
+        cost: '50',
+        periodCharge: '50',
+      },
     ]);
     expect(ledger.fixed).toEqual([
       { name: 'Customer charge', per: 'month', amount: '310', months: [{ month: '2026-03', days: 1, daysInMonth: 31 }], cost: '10' },
@@ -154,13 +167,22 @@ describe('the exact ledger', () => {
     expect(dec(run.cost).toFixed(10)).toBe('13.3333333333');
   });
 
-  it('bills at least the incumbent peak or the ratchet share, and names the floor', () => {
+  it('bills only what a plan raises the period above its floor (incumbent peak or ratchet share), and names the floor', () => {
     const request = handRequest([handJob('J1', 200, '06:00', '12:00')], [E1], { incumbentPeakKw: { 'on-peak': 150 } });
-    const onPeak = (r: RunRequestInput) =>
-      pricePlanExact(problemFromRequest(r), [{ jobId: 'J1', equipmentId: 'E1', startSlot: 16, endSlot: 18 }]).demand[2];
-    expect(onPeak(request)).toMatchObject({ peakKw: '100', floorKw: '150', billedKw: '150', rate: '5', cost: '750' });
+    const onPeak = (r: RunRequestInput, startSlot = 16) => {
+      const demand = pricePlanExact(problemFromRequest(r), [{ jobId: 'J1', equipmentId: 'E1', startSlot, endSlot: startSlot + 2 }]).demand;
+      expect(demand).toHaveLength(1); // the tariff's one demand rate, on-peak
+      return demand[0];
+    };
+    // 100 kW on-peak under a 150 kW floor: the period bills 150 × 5 whatever the plan does, the plan adds 0.
+    expect(onPeak(request)).toMatchObject({ peakKw: '100', floorKw: '150', floorSource: 'settings.incumbentPeakKw', billedKw: '150' });
+    expect(onPeak(request)).toMatchObject({ raisedKw: '0', rate: '5', cost: '0', periodCharge: '750' });
     const ratchet = handRequest([handJob('J1', 200, '06:00', '12:00')], [E1], { demandRatchet: { percent: 75, peakKw: 300 } });
-    expect(onPeak(ratchet)).toMatchObject({ peakKw: '100', floorKw: '225', billedKw: '225', cost: '1125' });
+    expect(onPeak(ratchet)).toMatchObject({ peakKw: '100', floorKw: '225', billedKw: '225', cost: '0', periodCharge: '1125' });
+    expect(onPeak(ratchet).floorDetail).toBe('no peak known before 2026-03-02 in the billing period; ratchet 75 % of 300 kW = 225 kW');
+    // Above a 60 kW floor the plan pays the 40 kW it adds: 40 × 5 = 200 (the period's charge 100 × 5 = 500).
+    const low = handRequest([handJob('J1', 200, '06:00', '12:00')], [E1], { incumbentPeakKw: { 'on-peak': 60 } });
+    expect(onPeak(low)).toMatchObject({ billedKw: '100', raisedKw: '40', cost: '200', periodCharge: '500' });
   });
 
   it('refuses runs it cannot price, naming the job', () => {
@@ -186,7 +208,11 @@ function audit(ledger: PlanLedger) {
     eq(sum([...r.electricity.map((l) => l.cost), r.fuelUse?.cost, r.startup.cost]), r.cost);
   }
   for (const l of ledger.baseLoad.lines) eq(mul(mul(ledger.baseLoad.kw, l.hours), l.rate), l.cost);
-  for (const d of ledger.demand) eq(mul(d.billedKw, d.rate), d.cost);
+  for (const d of ledger.demand) {
+    eq(dec(d.billedKw).minus(d.floorKw), d.raisedKw);
+    eq(mul(d.raisedKw, d.rate), d.cost);
+    eq(mul(d.billedKw, d.rate), d.periodCharge);
+  }
   const t = ledger.totals;
   eq(sum(ledger.runs.flatMap((r) => r.electricity.map((l) => l.cost))), t.electricCost);
   eq(sum(ledger.runs.map((r) => r.fuelUse?.cost)), t.fuelCost);

@@ -184,23 +184,24 @@ describe('7. demand peak and 8. contractual peak limit', () => {
   // A 200 kWh on E1 from 15:00 runs in mid-peak (unbilled) and on-peak (billed, 5/kW); B burns gas.
   const jobs = [handJob('A', 200, '14:00', '20:00'), handJob('B', 100, '16:00', '20:00')];
 
-  it('bills the on-peak slots through D and holds the others under the limit, less the base load', () => {
+  it('bills the on-peak intervals through R (the raise over the floor) and holds the others under the limit, less the base load', () => {
     const { scope, m, names } = given([jobs, [E1, G1], { peakLimitKw: 250, baseLoadKw: 20 }], ['A@E1:15', 'B@G1:16']);
     const demand = demandColumns(m, scope, true);
-    expect([...demand]).toEqual([['on-peak', { col: 2, lower: 20, upper: 250 }]]);
+    // No peak known in the billing period: the base load is the first raise, up to the limit.
+    expect([...demand]).toEqual([['2026-03-01|on-peak|', { col: 2, lower: 20, upper: 250, determinant: 0 }]]);
     siteLoad(m, scope, demand);
     const model = m.build();
     expect(model.colCost[2]).toBe(5);
-    expect(rowsOf(model, [...names, 'D'], scope)).toEqual(['peak t15: 100·A@E1:15 ≤ 230', 'peak t16: 100·A@E1:15 − D ≤ -20']);
+    expect(rowsOf(model, [...names, 'R'], scope)).toEqual(['peak t16: 100·A@E1:15 − R ≤ -20', 'peak t15: 100·A@E1:15 ≤ 230']);
   });
 
-  it('fixes D at a billed floor above the limit, and puts the limit on those slots instead', () => {
+  it('leaves nothing to raise under a billed floor above the limit, and puts the limit on those intervals instead', () => {
     const settings = { peakLimitKw: 250, baseLoadKw: 20, incumbentPeakKw: { 'on-peak': 300 } };
     const { scope, m, names } = given([jobs, [E1, G1], settings], ['A@E1:15']);
     const demand = demandColumns(m, scope, true);
-    expect([...demand]).toEqual([['on-peak', { col: 1, lower: 300, upper: 300 }]]);
+    expect([...demand]).toEqual([['2026-03-01|on-peak|', { col: 1, lower: 0, upper: 0, determinant: 0 }]]);
     siteLoad(m, scope, demand);
-    expect(rowsOf(m.build(), [...names, 'D'], scope)).toEqual(['peak t15: 100·A@E1:15 ≤ 230', 'peak t16: 100·A@E1:15 ≤ 230']);
+    expect(rowsOf(m.build(), [...names, 'R'], scope)).toEqual(['peak t15: 100·A@E1:15 ≤ 230', 'peak t16: 100·A@E1:15 ≤ 230']);
   });
 
   it('adds no demand columns for objectives other than cost, and no rows without a limit there', () => {
@@ -209,6 +210,15 @@ describe('7. demand peak and 8. contractual peak limit', () => {
     expect(demand.size).toBe(0);
     siteLoad(m, scope, demand);
     expect(m.build().numRows).toBe(0);
+  });
+
+  it('measures the limit and the demand on quarter-hour averages on a 5-min grid: one coefficient per interval', () => {
+    // A 10 kWh job on E1 takes two 5-min slots at 60 kW (12:00 and 12:05): the 12:00 quarter-hour averages (60 + 60) / 3 = 40 kW,
+    // under the 50 kW left by the limit, though each slot draws 60.
+    const short = [handJob('S', 10, '12:00', '13:00')];
+    const { scope, m, names } = given([short, [E1], { peakLimitKw: 70, baseLoadKw: 20, slotMinutes: 5 }], ['S@E1:144']);
+    siteLoad(m, scope, demandColumns(m, scope, true));
+    expect(rowsOf(m.build(), names, scope)).toEqual(['peak t144: 40·S@E1:144 ≤ 50']);
   });
 });
 

@@ -33,5 +33,5 @@ export function plantDayInput(settings: RunRequestInput['settings'] = {}): Repor
 export const plantDayWithEconomics = () =>
   plantDayInput({
     emissions: { gridKgCo2PerKwh: 0.385, fuelKgCo2PerKwh: { natural_gas: 0.181 } },
-    economics: { operatingDaysPerYear: 250, investment: { amount: 4_000_000, discountRatePercent: 8, lifetimeYears: 10 } },
+    economics: { operatingDaysPerYear: 250, investment: { amount: 150_000, discountRatePercent: 8, lifetimeYears: 10 } },
   });

@@ -38,15 +38,18 @@ function handInput(plan: { equipmentId: string; startSlot: number; endSlot: numb
 describe('the narrative', () => {
   it('states the computed figures of the plant day in plain sentences', () => {
     const text = templateNarrative(plantDayWithEconomics());
-    expect(text[0]).toBe('The plan costs USD 11,536.62 against USD 21,684.15 for first-come-first-served, saving USD 10,147.53 (46.8 %).');
-    expect(text[1]).toBe(
-      'The saving comes from peak shaving (USD 10,042.07), equipment and fuel choice (USD 198.67); time-of-use shift (USD 90.42) and start-ups (USD 2.78) cost more.',
+    // The day is under the month's metered peaks (512 kW facility, 468 kW peak-period): the plan adds no demand charge;
+    // first-come-first-served raises the facility peak to 516.9 kW: 4.89 kW × 9.50 = USD 46.47 of peak shaving.
+    expect(text[0]).toBe('The plan costs USD 674.68 against USD 888.55 for first-come-first-served, saving USD 213.86 (24.1 %).');
+    expect(text[1]).toBe('It moves 94 % of heating electricity to off-peak hours (first-come-first-served: 39 %).');
+    expect(text[2]).toBe(
+      'The saving comes from equipment and fuel choice (USD 195.53), peak shaving (USD 46.47), start-ups (USD 0.84); time-of-use shift (USD 28.98) cost more.',
     );
-    expect(text[2]).toBe('Peak demand is 180.0 kW against a contractual limit of 700.0 kW (first-come-first-served: 516.9 kW).');
-    expect(text[3]).toMatch(/^Heating emits 1,620 kg CO2 \(first-come-first-served: 2,119 kg\), 499 kg less\.$/);
-    expect(text[4]).toBe('Over 250 such days a year that is USD 2,536,882.46 saved.');
-    expect(text[5]).toMatch(
-      /^An investment of USD 4,000,000.00 pays back in 1.6 years \(NPV over 10 years at 8.0 %: USD [\d,.]+, IRR 62.9 %\)\.$/,
+    expect(text[3]).toBe('Peak demand is 265.7 kW against a contractual limit of 700.0 kW (first-come-first-served: 516.9 kW).');
+    expect(text[4]).toMatch(/^Heating emits 1,424 kg CO2 \(first-come-first-served: 2,119 kg\), 694 kg less\.$/);
+    expect(text[5]).toBe('Over 250 such days a year that is USD 53,466.04 saved.');
+    expect(text[6]).toMatch(
+      /^An investment of USD 150,000.00 pays back in 2.8 years \(NPV over 10 years at 8.0 %: USD [\d,.]+, IRR 33.7 %\)\.$/,
     );
   });
 
@@ -88,7 +91,7 @@ describe('the optional rephrasing model', () => {
     const fake = async (text: string) => `In short: ${text.replace('The plan costs', 'Today’s plan costs')}`;
     const result = await narrate(input, fake);
     expect(result.source).toBe('rephrased');
-    expect(result.text).toContain('Today’s plan costs USD 11,536.62');
+    expect(result.text).toContain('Today’s plan costs USD 674.68');
   });
 
   it('is rejected when it writes a number that is not in the figures, and the template text is kept', async () => {

@@ -30,13 +30,13 @@ describe('the XLSX workbook', () => {
     const summary = book.getWorksheet('Summary')!;
     const total = summary.getRow(8);
     // The figures as held (display rounds them to cents through the cell format).
-    expect(total.values).toEqual([undefined, 'Total', 11536.6173913043, 21684.1472441508, 10147.5298528465]);
+    expect(total.values).toEqual([undefined, 'Total', 674.6818322982, 888.545988266, 213.8641559678]);
     expect(summary.getColumn(2).numFmt).toBe('#,##0.00');
     const assignments = book.getWorksheet('Assignments')!;
     expect(assignments.rowCount).toBe(1 + 14);
-    const j102 = assignments.getRow(2).values as unknown[];
-    expect(j102.slice(1, 8)).toEqual(['J-102', 'Annealing batch B', 3, 'HTR-001', 'natural_gas', '2026-11-24 00:00', '2026-11-24 01:30']);
-    expect(j102[13]).toBeCloseTo(31.93, 2);
+    const j104 = assignments.getRow(2).values as unknown[];
+    expect(j104.slice(1, 8)).toEqual(['J-104', 'Wash water heating', 4, 'HTR-004', 'electricity', '2026-11-24 00:00', '2026-11-24 02:00']);
+    expect(j104[13]).toBeCloseTo(7.94, 2); // 171.43 kWh × 0.045 and a start-up at 0.045
     const load = book.getWorksheet('Load profile')!;
     expect(load.rowCount).toBe(1 + 96);
     expect(load.getRow(2).values).toEqual([
@@ -46,9 +46,9 @@ describe('the XLSX workbook', () => {
       '2026-11-24T06:00:00.000Z',
       'off-peak',
       0.045,
-      8,
-      180,
-      expect.any(Number),
+      0, // the example writes its demand charges as the tariff's demand block, not per period
+      265.7142857144, // 180 kW base load + the heat pump's 600 kWh over 2 h at COP 3.5
+      516.8916797488,
       700,
     ]);
     // The cost lines of each plan end with its total, which they add up to.
@@ -57,7 +57,7 @@ describe('the XLSX workbook', () => {
     const sum = lines.slice(0, -1).reduce((s, r) => s + (r[7] as number), 0);
     expect(lines.at(-1)![2]).toBe('Total');
     expect(sum).toBeCloseTo(lines.at(-1)![7] as number, 6);
-    expect(sum).toBeCloseTo(11536.62, 2);
+    expect(sum).toBeCloseTo(674.68, 2);
     expect(book.getWorksheet('Inputs - jobs')!.rowCount).toBe(1 + 14);
     expect(book.getWorksheet('Provenance')!.getRow(2).values).toEqual([undefined, 'intake', input.chain[0].hash, '']);
   });
@@ -71,13 +71,13 @@ describe('the assignments CSV', () => {
     );
     expect(lines).toHaveLength(1 + 14 + 1); // and a final line break
     expect(lines[1]).toMatch(
-      /^J-102,Annealing batch B,HTR-001,natural_gas,2026-11-24T00:00,2026-11-24T01:30,2026-11-24T06:00:00.000Z,2026-11-24T07:30:00.000Z,750,[\d.]+,[\d.]+,0.95,[\d.]+,USD$/,
+      /^J-104,Wash water heating,HTR-004,electricity,2026-11-24T00:00,2026-11-24T02:00,2026-11-24T06:00:00.000Z,2026-11-24T08:00:00.000Z,600,171.4285714288,7.7142857143,0.225,7.9392857143,USD$/,
     );
   });
 
   it('quotes a product with a comma or a quote', () => {
     const odd = structuredClone(input);
-    odd.problem.schedule.jobs.find((j) => j.id === 'J-102')!.product = 'Annealing, batch "B"';
-    expect(renderAssignmentsCsv(odd).split('\r\n')[1]).toMatch(/^J-102,"Annealing, batch ""B""",HTR-001,/);
+    odd.problem.schedule.jobs.find((j) => j.id === 'J-104')!.product = 'Wash, water "hot"';
+    expect(renderAssignmentsCsv(odd).split('\r\n')[1]).toMatch(/^J-104,"Wash, water ""hot""",HTR-004,/);
   });
 });

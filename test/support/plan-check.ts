@@ -10,7 +10,7 @@ const MIN = 60_000;
  * Every rule a plan must keep, checked from the instants of the assignments, independently of the
  * solver's slot arithmetic: each job placed once (or reported unscheduled), eligibility, window,
  * availability, one job per heater (capacity when stacking), off time and changeovers, starts per
- * day, staffed shifts, locks, precedence, the contractual peak.
+ * day, staffed shifts, locks, precedence, the contractual peak (on the demand intervals' averages).
  */
 export function planViolations(problem: PlanningProblem, assignments: Assignment[], unscheduled: UnscheduledJob[] = []): string[] {
   const out: string[] = [];
@@ -93,10 +93,50 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
     }
   }
   if (settings.peakLimitKw !== undefined) {
-    const load = new Array<number>(grid.slotCount).fill(settings.baseLoadKw);
-    for (const a of assignments)
-      for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
-    load.forEach((kw, t) => kw > settings.peakLimitKw! + 1e-6 && out.push(`load ${kw} kW over the limit in slot ${t}`));
+    // The contractual limit is on the demand intervals' average load (15 or 30 min), written out here from the slots.
+    const load = siteLoadBySlot(problem, assignments);
+    const width = problem.demand.intervalMinutes * MIN;
+    const [first, last] = [Date.parse(grid.startUtc), Date.parse(grid.endUtc)];
+    for (let from = first; from < last; from += width) {
+      const average = averageOver(problem, load, from, Math.min(from + width, last));
+      if (average > settings.peakLimitKw + 1e-6)
+        out.push(`load averages ${average} kW over the limit in the interval from ${new Date(from).toISOString()}`);
+    }
   }
   return out;
+}
+
+/**
+ * What a plan adds to the demand charges, recomputed from the slots' instants: for each charge
+ * and billing period of the tariff step (which intervals it bills, its floor and rate), the
+ * highest average load over those intervals' spans, billed at its rate above the floor.
+ */
+export function demandChargeAdded(problem: PlanningProblem, assignments: Assignment[]): number {
+  const load = siteLoadBySlot(problem, assignments);
+  const { intervals, intervalMinutes, determinants } = problem.demand;
+  const last = Date.parse(problem.grid.endUtc);
+  const averages = intervals.map((i) => {
+    const from = Date.parse(i.startUtc);
+    return averageOver(problem, load, from, Math.min(from + intervalMinutes * MIN, last));
+  });
+  return determinants.reduce((sum, d) => sum + d.rate * Math.max(0, Math.max(...d.intervals.map((k) => averages[k])) - d.floor.floorKw), 0);
+}
+
+function siteLoadBySlot(problem: PlanningProblem, assignments: Assignment[]): number[] {
+  const load = new Array<number>(problem.grid.slotCount).fill(problem.settings.baseLoadKw);
+  for (const a of assignments)
+    for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
+  return load;
+}
+
+/** The time-weighted average of a per-slot load over [from, to) (epoch ms). */
+function averageOver(problem: PlanningProblem, load: number[], from: number, to: number): number {
+  const first = Date.parse(problem.grid.startUtc);
+  const slotMs = problem.grid.slotMinutes * MIN;
+  let energy = 0;
+  load.forEach((kw, t) => {
+    const overlap = Math.min(to, first + (t + 1) * slotMs) - Math.max(from, first + t * slotMs);
+    if (overlap > 0) energy += kw * overlap;
+  });
+  return energy / (to - from);
 }

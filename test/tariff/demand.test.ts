@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BillingInputSchema, demandBill, demandFloors, type FloorInputs } from '../../domain/billing.ts';
 import { billingPeriodDays, billingPeriodOf } from '../../domain/billing-period.ts';
 import { demandChargesOf, demandDeterminants, demandIntervals, intervalAverages } from '../../domain/demand.ts';
-import { demandChargeLines, demandModel, peakIntervalKw } from '../../domain/demand-model.ts';
+import { dailyPeaks, demandChargeLines, demandModel, peakIntervalKw } from '../../domain/demand-model.ts';
+import { DemandTracker } from '../../domain/load.ts';
 import { buildSlotGrid, type SlotGrid } from '../../domain/slot-grid.ts';
 import { periodResolver, tariffCalendar, TariffSchema, type Tariff, type TariffInput } from '../../domain/tariff.ts';
 import { tariffStep } from './fixtures.ts';
@@ -80,11 +81,14 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 5);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     expect(intervals).toHaveLength(96);
-    expect(intervals[1].weights).toEqual([
-      [3, 1 / 3],
-      [4, 1 / 3],
-      [5, 1 / 3],
-    ]);
+    expect(intervals[1]).toMatchObject({
+      minutes: 15,
+      slots: [
+        [3, 5],
+        [4, 5],
+        [5, 5],
+      ],
+    });
     const load = new Array<number>(grid.slotCount).fill(0);
     load[4] = 6;
     const averages = intervalAverages(intervals, load);
@@ -96,9 +100,9 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 20);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     // 00:15-00:30 takes 5 min of slot 0 (00:00-00:20) and 10 min of slot 1.
-    expect(intervals[1].weights).toEqual([
-      [0, 1 / 3],
-      [1, 2 / 3],
+    expect(intervals[1].slots).toEqual([
+      [0, 5],
+      [1, 10],
     ]);
   });
 
@@ -106,7 +110,7 @@ describe('demand intervals', () => {
     const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 60);
     const intervals = demandIntervals(grid, resolver(facility, grid), 15, 1);
     expect(intervals).toHaveLength(24);
-    expect(intervals[16]).toMatchObject({ localStart: '2026-03-10T16:00', category: 'on-peak', weights: [[16, 1]] });
+    expect(intervals[16]).toMatchObject({ localStart: '2026-03-10T16:00', category: 'on-peak', minutes: 15, slots: [[16, 15]] });
   });
 
   it('averages two quarter-hour slots into a 30-min interval', () => {
@@ -269,9 +273,74 @@ describe("a plan's demand bill", () => {
   });
 });
 
+describe("a run's peaks for the runs after it", () => {
+  it('gives each local day its peak per charge, the days of a two-day run apart', () => {
+    const tariff = tariffOf({
+      demand: {
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    const grid = buildSlotGrid('2026-03-10', 'UTC', 2, 60);
+    const model = demandModel(tariff, grid, resolver(tariff, grid), noHistory('2026-03-10'));
+    const load = Array.from({ length: 48 }, (_, t) => (t === 3 ? 250 : t === 18 ? 180 : t === 24 + 20 ? 140 : 100));
+    expect(dailyPeaks(model, load)).toEqual([
+      { date: '2026-03-10', peaksKw: { 'facility|': 250, 'on-peak|': 180 } },
+      { date: '2026-03-11', peaksKw: { 'facility|': 140, 'on-peak|': 140 } },
+    ]);
+  });
+});
+
+describe('the demand tracker of the heuristics', () => {
+  it('prices a run by the rise of each charge over its floor, on interval averages', () => {
+    const tariff = tariffOf({
+      demand: {
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    const grid = buildSlotGrid('2026-03-10', 'UTC', 1, 5);
+    const model = demandModel(tariff, grid, resolver(tariff, grid), {
+      ...noHistory('2026-03-10'),
+      billing: BillingInputSchema.parse({ meteredPeak: { asOf: '2026-03-09', byCategoryKw: { 'on-peak': 130 } } }),
+    });
+    const tracker = new DemandTracker(model, new Array<number>(grid.slotCount).fill(100));
+    expect([...tracker.billed]).toEqual([130, 130]); // the facility floor is the highest category peak metered
+    // 60 kW for 5 min at 00:15: the quarter-hour averages 120 kW, under both floors.
+    expect(tracker.liftCost(3, 4, () => 60)).toBe(0);
+    // 90 kW for the whole quarter-hour at 17:00: 190 kW, 60 over both floors: 60 × 10 + 60 × 5.
+    expect(tracker.liftCost(204, 207, () => 90)).toBeCloseTo(900, 9);
+    tracker.add(204, 207, () => 90);
+    expect([...tracker.billed]).toEqual([190, 190]);
+    // 30 kW more for 5 min of that quarter-hour: +10 kW on the average.
+    expect(tracker.liftCost(205, 206, () => 30)).toBeCloseTo(150, 9);
+  });
+});
+
 describe('the tariff step', () => {
-  it('refuses demand charges written as `demand` while the optimiser and the cost agent cannot bill them (never ignores them)', () => {
-    const tariff = tariffOf({ demand: { charges: [{ kind: 'facility', rate: 10 }] } });
-    expect(() => tariffStep(tariff, '2026-03-10')).toThrow(/^tariff not usable yet: tariff\.demand: /);
+  it('carries demand charges written as `demand` as determinants of the billing periods the horizon touches', () => {
+    const tariff = tariffOf({
+      demand: {
+        intervalMinutes: 30,
+        charges: [
+          { kind: 'facility', rate: 10 },
+          { kind: 'time_of_use', categories: ['on-peak'], rate: 5 },
+        ],
+      },
+    });
+    // Two days across the end of March: each charge once per billing period.
+    const { demand } = tariffStep(tariff, '2026-03-31', 2);
+    expect(demand.intervalMinutes).toBe(30);
+    expect(demand.intervals).toHaveLength(96);
+    expect(demand.determinants.map((d) => [d.key, d.intervals.length, d.floor.source])).toEqual([
+      ['2026-03-01|facility|', 48, 'none'],
+      ['2026-03-01|on-peak|', 16, 'none'],
+      ['2026-04-01|facility|', 48, 'none'],
+      ['2026-04-01|on-peak|', 16, 'none'],
+    ]);
   });
 });

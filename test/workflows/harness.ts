@@ -60,6 +60,8 @@ export class StubActivities {
       pullErpOrders: this.impl('pullErpOrders', async () => ({ connector: 'erp', orders: 0, pages: 1, requests: 1, changed: false })),
       raiseErpSyncFailed: this.impl('raiseErpSyncFailed', async () => undefined),
       pullEquipmentStatus: this.impl('pullEquipmentStatus', async () => ({ heaters: 0, offline: [], unknown: [], alerts: [] })),
+      pullTariff: this.impl('pullTariff', async () => ({ outcome: 'unchanged', tenant: 't', site: 's' })),
+      raiseTariffUpdateFailed: this.impl('raiseTariffUpdateFailed', async () => undefined),
     };
   }
 
