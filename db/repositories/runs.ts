@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { boundedText, FAILURE_CODE_MAX, FAILURE_MESSAGE_MAX } from '../../domain/bounded-text.ts';
-import type { CostAnalysis } from '../../domain/cost.ts';
+import type { CostStatement } from '../../domain/cost.ts';
 import type { RunOutcome } from '../../domain/pipeline.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { Db, Tx } from '../client.ts';
@@ -36,14 +36,15 @@ export async function recordRunSolve(tx: Tx, runId: string, plan: OptimizedSched
 }
 
 /** The optimised and baseline totals and the savings. */
-export async function recordRunCosts(tx: Tx, runId: string, analysis: CostAnalysis): Promise<void> {
+export async function recordRunCosts(tx: Tx, runId: string, statement: CostStatement): Promise<void> {
+  // The run row keeps rounded copies for listing; the step output holds the exact figures.
   await tx
     .update(optimizationRuns)
     .set({
-      baselineCost: analysis.baseline.total,
-      optimizedCost: analysis.optimized.total,
-      savings: analysis.savings.amount,
-      savingsPercent: analysis.savings.percent,
+      baselineCost: Number(statement.baseline.totals.total),
+      optimizedCost: Number(statement.optimized.totals.total),
+      savings: Number(statement.savings.amount),
+      savingsPercent: statement.savings.percent === null ? null : Number(statement.savings.percent),
     })
     .where(eq(optimizationRuns.runId, runId));
 }
