@@ -2,22 +2,23 @@ import type { Db } from '../db/client.ts';
 import { costActivities } from './cost/activity.ts';
 import { equipmentActivities } from './equipment/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
-import { notifyActivities } from './notify/activity.ts';
-import type { MailConfig } from './notify/mailer.ts';
+import { alertActivities, notifyActivities } from './notify/activity.ts';
+import type { ChannelConfig } from './notify/channels.ts';
 import { optimizeActivities, type TellWorkflow } from './optimize/activity.ts';
 import { reportActivities } from './report/activity.ts';
 import { runActivities } from './runs/activity.ts';
 import { tariffActivities } from './tariff/activity.ts';
 
 /** Activities served on the pipeline task queue. */
-export function createPipelineActivities(db: Db, mail: MailConfig | undefined) {
+export function createPipelineActivities(db: Db, channels: ChannelConfig) {
   return {
     ...intakeActivities(db),
     ...tariffActivities(db),
     ...equipmentActivities(db),
     ...costActivities(db),
     ...reportActivities(db),
-    ...notifyActivities(db, mail),
+    ...notifyActivities(db, channels.mail),
+    ...alertActivities(db, channels),
     ...runActivities(db),
   };
 }

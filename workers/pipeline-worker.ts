@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { activityInterceptors } from '../activities/failures.ts';
 import { createPipelineActivities } from '../activities/index.ts';
-import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
+import { channelConfigFromEnv } from '../activities/notify/channels.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import { WORKFLOWS_PATH, runWorkerProcess, shutdownOptions } from './common.ts';
 
@@ -15,7 +15,7 @@ export function runPipelineWorker(): Promise<void> {
       namespace: env.namespace,
       taskQueue: TASK_QUEUES.pipeline,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createPipelineActivities(handle.db, mailConfigFromEnv()),
+      activities: createPipelineActivities(handle.db, channelConfigFromEnv()),
       interceptors: { activity: activityInterceptors },
       ...shutdownOptions(env),
     });

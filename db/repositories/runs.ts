@@ -89,3 +89,9 @@ export async function listOpenRuns(db: Db, createdBefore: Date, limit: number): 
     .limit(limit);
   return rows.map((r) => r.runId);
 }
+
+/** The tenant a run belongs to (undefined for no such run). */
+export async function runTenant(db: Db, runId: string): Promise<string | undefined> {
+  const [row] = await db.select({ tenantId: optimizationRuns.tenantId }).from(optimizationRuns).where(eq(optimizationRuns.runId, runId));
+  return row?.tenantId;
+}

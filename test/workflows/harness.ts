@@ -46,6 +46,11 @@ export class StubActivities {
       completeRun: this.impl('completeRun', async () => undefined),
       endRun: this.impl('endRun', async () => undefined),
       reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
+      runAlertsFor: this.impl('runAlertsFor', async () => []),
+      runFailedAlert: this.impl('runFailedAlert', async () => null),
+      recordAlert: this.impl('recordAlert', async () => ({ alertId: 'alert-1', severity: 'info', deliveries: [], escalation: null })),
+      escalateAlert: this.impl('escalateAlert', async () => []),
+      deliverAlertMessage: this.impl('deliverAlertMessage', async () => ({ status: 'sent', providerMessageId: 'stub' })),
     };
   }
 
