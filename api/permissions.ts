@@ -14,6 +14,9 @@ export const ROUTE_ROLES = {
   'GET /api/runs/:id/report.json': EVERYONE,
   'GET /api/runs/:id/report.txt': EVERYONE,
   'GET /api/runs/:id/provenance': EVERYONE,
+  'POST /api/alerts/:id/acknowledge': ['admin', 'planner', 'operator'],
+  'GET /api/subscribers': ['admin', 'planner'],
+  'PUT /api/subscribers/:userId': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

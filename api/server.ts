@@ -13,6 +13,7 @@ import { authenticate, principalOf, type AuthConfig } from './auth.ts';
 import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
+import { alertsRouter, subscribersRouter } from './routes/alerts.ts';
 import { healthRouter } from './routes/health.ts';
 import { runsRouter } from './routes/runs.ts';
 
@@ -68,6 +69,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
     return `${p.tenant ?? '*'}\u0000${p.subject}`;
   });
   app.use('/api/runs', runsRouter(deps, options, submitLimiter));
+  app.use('/api/alerts', alertsRouter(deps));
+  app.use('/api/subscribers', subscribersRouter(deps, options));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../api/auth.ts';
 import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
+import { erpSyncFailed } from '../../activities/notify/rules.ts';
+import { storeAlert } from '../../db/repositories/alerts.ts';
 import { artefacts } from '../../db/schema.ts';
+import { AlertSchema } from '../../domain/alerts.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
 
@@ -21,6 +24,7 @@ interface Probe {
 describe('every route × every role', () => {
   let api: TestApi;
   let runId: string;
+  let alertId: string;
   const freshRun = async () =>
     (
       await submitRun(api.deps.db, api.deps.client, {
@@ -40,11 +44,22 @@ describe('every route × every role', () => {
     'GET /api/runs/:id/report.json': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.json`, ok: 200 }),
     'GET /api/runs/:id/report.txt': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.txt`, ok: 200 }),
     'GET /api/runs/:id/provenance': async () => ({ method: 'GET', path: `/api/runs/${runId}/provenance`, ok: 200 }),
+    'POST /api/alerts/:id/acknowledge': async () => ({ method: 'POST', path: `/api/alerts/${alertId}/acknowledge`, ok: 200 }),
+    'GET /api/subscribers': async () => ({ method: 'GET', path: '/api/subscribers', ok: 200 }),
+    'PUT /api/subscribers/:userId': async () => ({
+      method: 'PUT',
+      path: '/api/subscribers/u1',
+      body: { userId: 'u1', email: 'u1@plant.example' },
+      ok: 200,
+    }),
   };
 
   beforeAll(async () => {
     api = await startApi();
     runId = await freshRun();
+    alertId = (
+      await storeAlert(api.deps.db, AlertSchema.parse(erpSyncFailed({ tenantId: TENANT, system: 'SAP', occurrence: 'o', error: 'e' })))
+    ).alertId;
     for (const [kind, type] of [
       ['report.json', 'application/json'],
       ['report.txt', 'text/plain; charset=utf-8'],
