@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { costActivities } from './cost/activity.ts';
 import { equipmentActivities } from './equipment/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
-import { alertActivities, notifyActivities } from './notify/activity.ts';
+import { alertActivities, notifyActivities, writeBackActivities } from './notify/activity.ts';
 import type { ChannelConfig } from './notify/channels.ts';
 import { optimizeActivities, type TellWorkflow } from './optimize/activity.ts';
 import { reportActivities } from './report/activity.ts';
@@ -19,6 +19,7 @@ export function createPipelineActivities(db: Db, channels: ChannelConfig) {
     ...reportActivities(db),
     ...notifyActivities(db, channels.mail),
     ...alertActivities(db, channels),
+    ...writeBackActivities(db, channels),
     ...runActivities(db),
   };
 }

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   WEBHOOK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Public address of the HTTP API, for links in messages (the run, acknowledgement). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** ERP / MES endpoint that gets each optimised schedule (signed with WEBHOOK_SIGNING_SECRET); none: no write-back. */
+  WRITEBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEATSCHEDULER_DATA_DIR: z.string().optional(),
   HEATSCHEDULER_TEMPORAL_PORT: z.coerce.number().int().positive().default(7233),
   HEATSCHEDULER_PG_PORT: z.coerce.number().int().positive().default(54329),

@@ -22,13 +22,26 @@ const { runAlertsFor } = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
-/** Tells the people who need to know: the summary e-mail to the request's recipients, and the run's alerts to the subscribers. */
+// An ERP that is down for a while gets the schedule when it is back: backoff to 10 min, for a day.
+const { writeBackSchedule } = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '1m',
+  scheduleToCloseTimeout: '1d',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' },
+});
+
+/** Tells the people and systems who need to know: the summary e-mail, the run's alerts to the subscribers, the schedule to the ERP. */
 export async function notifyRun(input: NotifyRunInput) {
   const { steps } = input;
   const alerts =
     steps && patched('run-alerts') ? raiseRunAlerts({ runId: input.runId, intake: input.intake, ...steps }) : Promise.resolve(0);
-  const [email, raised] = await Promise.all([sendRunEmail({ runId: input.runId, intake: input.intake, report: input.report }), alerts]);
-  return steps ? { email, alerts: raised } : { email };
+  const writeBack =
+    steps && patched('write-back') ? writeBackSchedule({ runId: input.runId, intake: input.intake, optimize: steps.optimize }) : undefined;
+  const [email, raised, written] = await Promise.all([
+    sendRunEmail({ runId: input.runId, intake: input.intake, report: input.report }),
+    alerts,
+    writeBack,
+  ]);
+  return steps ? { email, alerts: raised, writeBack: written } : { email };
 }
 
 async function raiseRunAlerts(refs: Parameters<PipelineActivities['runAlertsFor']>[0]): Promise<number> {

@@ -24,10 +24,19 @@ import { loadProblem, type ProblemRefs } from '../problem.ts';
 import type { ReportDocument } from '../report/document.ts';
 import type { AlertView } from './alert-message.ts';
 import { audienceFor, escalationFor } from './audience.ts';
-import { DeliveryError, sendAlertEmail, sendAlertSlack, sendAlertWebhook, type Attachment, type ChannelConfig } from './channels.ts';
+import {
+  DeliveryError,
+  postSigned,
+  sendAlertEmail,
+  sendAlertSlack,
+  sendAlertWebhook,
+  type Attachment,
+  type ChannelConfig,
+} from './channels.ts';
 import { createTransport, type MailConfig } from './mailer.ts';
 import { optimizationFailed, runAlerts } from './rules.ts';
 import { runSummaryMail } from './summary.ts';
+import { writeBackBody } from './writeback.ts';
 
 interface EmailOutcome {
   status: 'sent' | 'skipped';
@@ -93,6 +102,23 @@ const planned = (rows: DeliveryRow[]): PlannedDelivery[] =>
       userId: r.userId,
       notBefore: r.notBefore?.toISOString() ?? null,
     }));
+
+export function writeBackActivities(db: Db, channels: ChannelConfig) {
+  return {
+    /** Posts the optimised schedule to WRITEBACK_URL; the same idempotency key on every retry of a run. */
+    async writeBackSchedule({ runId, intake, optimize }: { runId: string; intake: StepRef; optimize: StepRef }) {
+      if (!channels.writeBackUrl) return { status: 'skipped' as const, reason: 'no write-back endpoint configured (WRITEBACK_URL)' };
+      const { schedule } = await loadStepOutput<IntakeOutput>(db, runId, intake);
+      const plan = await loadStepOutput<OptimizedSchedule>(db, runId, optimize);
+      try {
+        await postSigned(channels, channels.writeBackUrl, JSON.stringify(writeBackBody(runId, schedule, plan)), `writeback-${runId}`);
+      } catch (err) {
+        throw asFailure(err);
+      }
+      return { status: 'sent' as const };
+    },
+  };
+}
 
 export function alertActivities(db: Db, channels: ChannelConfig) {
   return {

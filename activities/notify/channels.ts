@@ -11,6 +11,8 @@ export interface ChannelConfig {
   webhookSecret?: string;
   /** Base of the links in messages (the HTTP API's public address). */
   publicBaseUrl?: string;
+  /** Where the optimised schedule is posted after each run (signed like the webhooks). */
+  writeBackUrl?: string;
 }
 
 export function channelConfigFromEnv(env: Env = readEnv()): ChannelConfig {
@@ -19,6 +21,7 @@ export function channelConfigFromEnv(env: Env = readEnv()): ChannelConfig {
     slack: env.SLACK_BOT_TOKEN ? { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL } : undefined,
     webhookSecret: env.WEBHOOK_SIGNING_SECRET,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    writeBackUrl: env.WRITEBACK_URL,
   };
 }
 
@@ -145,18 +148,23 @@ async function findPosted(client: WebClient, d: Outgoing): Promise<string | unde
 
 /** Signed POST; the idempotency key (the delivery id) lets the receiver drop a retry's copy. */
 export async function sendAlertWebhook(config: ChannelConfig, d: Outgoing, view: AlertView): Promise<string> {
+  await postSigned(config, d.recipient, JSON.stringify(alertPayload(view, d.deliveryId)), d.deliveryId);
+  return d.deliveryId;
+}
+
+/** A signed JSON POST, refused for good on a 4xx other than 408/429, retried (after Retry-After when given) otherwise. */
+export async function postSigned(config: ChannelConfig, url: string, body: string, idempotencyKey: string): Promise<void> {
   if (!config.webhookSecret) throw notConfigured('webhooks (WEBHOOK_SIGNING_SECRET)');
-  const body = JSON.stringify(alertPayload(view, d.deliveryId));
-  const res = await fetch(d.recipient, {
+  const res = await fetch(url, {
     method: 'POST',
     body,
-    headers: webhookHeaders(config.webhookSecret, body, d.deliveryId),
+    headers: webhookHeaders(config.webhookSecret, body, idempotencyKey),
     signal: AbortSignal.timeout(15_000),
     redirect: 'error',
   });
   await res.body?.cancel();
   const verdict = webhookVerdict(res.status);
-  if (verdict === 'sent') return d.deliveryId;
+  if (verdict === 'sent') return;
   const delay = retryAfterMs(res.headers.get('retry-after'));
-  throw new DeliveryError(`webhook answered HTTP ${res.status}`, `WEBHOOK_HTTP_${res.status}`, verdict === 'refused', delay);
+  throw new DeliveryError(`${url} answered HTTP ${res.status}`, `WEBHOOK_HTTP_${res.status}`, verdict === 'refused', delay);
 }

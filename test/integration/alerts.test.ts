@@ -29,6 +29,7 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
       SLACK_API_URL: slack.url,
       WEBHOOK_SIGNING_SECRET: SECRET,
       SMTP_URL: smtp.url,
+      WRITEBACK_URL: `${hooks.url}/erp`,
     });
   });
 
@@ -177,7 +178,7 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
     expect(await acknowledgeAlert(p.db, p.client, { tenantId: 'another-tenant', alertId, by: 'x' })).toBeUndefined();
   });
 
-  it("a run raises its alerts for the tenant's subscribers (e-mail with the PDF attached), and a failed run raises optimization_failed", async () => {
+  it('a run posts its schedule to the ERP endpoint (signed) and raises its alerts (e-mail with the PDF attached); a failed run raises optimization_failed', async () => {
     const request = generateRequest({ seed: 5, jobs: 4, heaters: 2, timeLimitSeconds: 5 });
     const tenant = `t-run-${randomUUID().slice(0, 8)}`;
     request.schedule.tenant = tenant;
@@ -191,6 +192,13 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
     });
     const runId = await p.submit(request);
     await p.client.workflow.getHandle(runId).result();
+    const posted = await waitFor('the schedule written back', async () =>
+      hooks.delivered('/erp').find((r) => (r.body as unknown as { runId: string }).runId === runId),
+    );
+    const schedule = posted.body as unknown as { type: string; assignments: { jobId: string }[]; unscheduled: unknown[] };
+    expect(posted.key).toBe(`writeback-${runId}`);
+    expect(schedule.type).toBe('schedule.optimized');
+    expect(schedule.assignments.length + schedule.unscheduled.length).toBe(4);
     const low = await waitFor('the low-savings alert', async () =>
       hooks.delivered(`/${tenant}`).find((r) => r.body.alert.rule === 'savings_below_threshold'),
     );

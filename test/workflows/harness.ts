@@ -47,6 +47,7 @@ export class StubActivities {
       endRun: this.impl('endRun', async () => undefined),
       reconcileRuns: this.impl('reconcileRuns', async () => ({ checked: 0, closed: [] })),
       runAlertsFor: this.impl('runAlertsFor', async () => []),
+      writeBackSchedule: this.impl('writeBackSchedule', async () => ({ status: 'skipped', reason: 'stub' })),
       runFailedAlert: this.impl('runFailedAlert', async () => null),
       recordAlert: this.impl('recordAlert', async () => ({ alertId: 'alert-1', severity: 'info', deliveries: [], escalation: null })),
       escalateAlert: this.impl('escalateAlert', async () => []),

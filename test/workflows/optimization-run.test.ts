@@ -34,7 +34,14 @@ describe('the optimizationRun workflow', () => {
       return { result, email: await h.client.workflow.getHandle(`${runId}-notify`).result() };
     });
     expect(result).toEqual({ runId, head: { step: 'report', hash: 'hash-of-report' } });
-    expect(email).toEqual({ email: { status: 'sent', recipients: ['ops@plant.example'] }, alerts: 0 });
+    expect(email).toEqual({
+      email: { status: 'sent', recipients: ['ops@plant.example'] },
+      alerts: 0,
+      writeBack: { status: 'skipped', reason: 'stub' },
+    });
+    expect(stubs.called('writeBackSchedule')).toEqual([
+      { runId, intake: { step: 'intake', hash: 'hash-of-intake' }, optimize: { step: 'optimize', hash: 'hash-of-optimize' } },
+    ]);
     expect(stubs.called('runAlertsFor')).toEqual([
       {
         runId,
@@ -45,7 +52,7 @@ describe('the optimizationRun workflow', () => {
         cost: { step: 'cost', hash: 'hash-of-cost' },
       },
     ]);
-    const order = stubs.calls.map((c) => c.name).filter((name) => name !== 'sendRunEmail' && name !== 'runAlertsFor');
+    const order = stubs.calls.map((c) => c.name).filter((name) => !['sendRunEmail', 'runAlertsFor', 'writeBackSchedule'].includes(name));
     expect(order.slice(0, 2)).toEqual(['markRunStarted', 'intake']);
     expect(order.slice(2, 4).sort()).toEqual(['resolveEquipment', 'resolveTariff']);
     expect(order.slice(4)).toEqual(['optimize', 'calculateCost', 'buildReport', 'completeRun']);
