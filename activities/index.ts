@@ -5,8 +5,8 @@ import { equipmentActivities, equipmentStatusActivities } from './equipment/acti
 import type { ErpConnector } from './erp/config.ts';
 import { erpActivities } from './erp/activity.ts';
 import { intakeActivities } from './intake/activity.ts';
-import { notifyActivities } from './notify/activity.ts';
-import type { MailConfig } from './notify/mailer.ts';
+import { alertActivities, notifyActivities, writeBackActivities } from './notify/activity.ts';
+import type { ChannelConfig } from './notify/channels.ts';
 import { optimizeActivities, type TellWorkflow } from './optimize/activity.ts';
 import { reportActivities } from './report/activity.ts';
 import { runActivities } from './runs/activity.ts';
@@ -16,7 +16,7 @@ import type { ConfiguredTariffSource } from './tariff/pull.ts';
 /** Activities served on the pipeline task queue. */
 export function createPipelineActivities(
   db: Db,
-  mail: MailConfig | undefined,
+  channels: ChannelConfig,
   pulls: { erp?: readonly ErpConnector[]; bms?: BmsConfig; tariffSources?: ConfiguredTariffSource[] } = {},
 ) {
   return {
@@ -26,7 +26,9 @@ export function createPipelineActivities(
     ...equipmentActivities(db),
     ...costActivities(db),
     ...reportActivities(db),
-    ...notifyActivities(db, mail),
+    ...notifyActivities(db, channels.mail),
+    ...alertActivities(db, channels),
+    ...writeBackActivities(db, channels),
     ...runActivities(db),
     ...erpActivities(db, pulls.erp ?? []),
     ...equipmentStatusActivities(db, pulls.bms),

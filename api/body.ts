@@ -23,13 +23,13 @@ const FILE_TYPES: Record<string, FileBody['format']> = {
   'text/xml': 'xml',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
 };
-const ACCEPTED = [...JSON_TYPES, ...Object.keys(FILE_TYPES)].join(', ');
+const RUN_TYPES = [...JSON_TYPES, ...Object.keys(FILE_TYPES)].join(', ');
 
-const unsupportedType = (got: string | undefined) =>
-  new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, `the body must be one of ${ACCEPTED}`, [
+const unsupportedType = (got: string | undefined, accepted: string) =>
+  new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, `the body must be one of ${accepted}`, [
     {
       path: 'headers.content-type',
-      message: got ? `${bounded(got, 100)} is not accepted; use one of ${ACCEPTED}` : `missing; use one of ${ACCEPTED}`,
+      message: got ? `${bounded(got, 100)} is not accepted; use one of ${accepted}` : `missing; use one of ${accepted}`,
     },
   ]);
 
@@ -46,9 +46,18 @@ const fileFormatOf = (req: Request): FileBody['format'] | undefined => {
  * cannot store (NUL, lone surrogates), each problem with its path. A file body is left whole for intake.
  */
 export function runBody(limit: number): RequestHandler[] {
+  return bodyReader(limit, fileFormatOf, RUN_TYPES);
+}
+
+/** Reads a JSON-only body (every route but run submission), with the same checks as `runBody`. */
+export function jsonBody(limit: number): RequestHandler[] {
+  return bodyReader(limit, () => undefined, JSON_TYPES.join(', '));
+}
+
+function bodyReader(limit: number, fileFormatOf: (req: Request) => FileBody['format'] | undefined, accepted: string): RequestHandler[] {
   const checkType: RequestHandler = (req, _res, next) => {
     const isJson = Boolean(req.is(JSON_TYPES));
-    if (!isJson && !fileFormatOf(req)) throw unsupportedType(req.headers['content-type']);
+    if (!isJson && !fileFormatOf(req)) throw unsupportedType(req.headers['content-type'], accepted);
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
     if (charset && !/^utf-?8$/i.test(charset)) {
       throw new ApiError(415, ApiCode.UNSUPPORTED_MEDIA_TYPE, 'the body must be UTF-8', [

@@ -19,6 +19,9 @@ export const ROUTE_ROLES = {
   'GET /api/runs/:id/report.pdf': EVERYONE,
   'GET /api/runs/:id/report.xlsx': EVERYONE,
   'GET /api/runs/:id/plan': EVERYONE,
+  'POST /api/alerts/:id/acknowledge': ['admin', 'planner', 'operator'],
+  'GET /api/subscribers': ['admin', 'planner'],
+  'PUT /api/subscribers/:userId': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

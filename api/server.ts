@@ -14,6 +14,7 @@ import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
 import { createMetrics, metricsRouter } from './metrics.ts';
+import { alertsRouter, subscribersRouter } from './routes/alerts.ts';
 import { healthRouter } from './routes/health.ts';
 import { runActionsRouter } from './routes/run-actions.ts';
 import { runEventsRouter } from './routes/run-events.ts';
@@ -77,6 +78,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   });
   app.use('/api/runs', runsRouter(deps, options, submitLimiter));
   app.use('/api/runs', runActionsRouter(deps, options, submitLimiter), runEventsRouter(deps));
+  app.use('/api/alerts', alertsRouter(deps));
+  app.use('/api/subscribers', subscribersRouter(deps, options));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

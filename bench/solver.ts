@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { Command } from 'commander';
-import { analyseCosts } from '../activities/cost/analysis.ts';
+import { costStatement } from '../activities/cost/statement.ts';
 import { constructPlan } from '../activities/optimize/construct.ts';
 import { buildMilp } from '../activities/optimize/milp.ts';
 import { solvePlan, workBudgetFor } from '../activities/optimize/solve.ts';
@@ -86,10 +86,10 @@ for (const spec of FAMILY.filter((s) => !opts.only || s.jobs === Number(opts.onl
   }
   const plan = last!;
   // Same objective terms as the solver: total bill minus base-load energy and fixed charges.
-  const analysis = analyseCosts(problem, plan);
-  const fifo = analysis.baseline;
+  const analysis = costStatement(problem, plan);
+  const fifo = analysis.baseline.totals;
   const unplaced = analysis.baselineUnscheduled.length;
-  const fifoObjective = `${(fifo.total - fifo.baseLoadCost - fifo.fixedCharge).toFixed(2)}${unplaced ? ` (${unplaced} unplaced)` : ''}`;
+  const fifoObjective = `${(Number(fifo.total) - Number(fifo.baseLoadCost) - Number(fifo.fixedCharge)).toFixed(2)}${unplaced ? ` (${unplaced} unplaced)` : ''}`;
   const key = keyOf(spec);
   best[key] = Math.min(best[key] ?? Infinity, plan.solver.objective!);
   table.push([

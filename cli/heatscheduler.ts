@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { openDb } from '../db/client.ts';
+import { dataDir } from '../infra/config.ts';
 import { startDatabase, startStack, type Stack } from '../infra/stack.ts';
 import { loadArtefact, loadRun, verifyRunChain } from '../runs/read.ts';
 import { submitRun } from '../runs/submit.ts';
@@ -18,6 +19,21 @@ import { connectClient, forwardWorkerLogs, interruption, note, say } from './com
 
 function workflowUrl(stack: Stack, runId: string): string | null {
   return stack.uiUrl ? `${stack.uiUrl}/namespaces/${stack.namespace}/workflows/${runId}` : null;
+}
+
+/** Writes the run's PDF report and workbook under the data directory and says where. */
+async function saveReportFiles(db: ReturnType<typeof openDb>['db'], runId: string) {
+  const dir = join(dataDir(), 'reports', runId);
+  mkdirSync(dir, { recursive: true });
+  for (const [kind, label] of [
+    ['report.pdf', 'PDF report'],
+    ['report.xlsx', 'Workbook'],
+  ]) {
+    const file = await loadArtefact(db, runId, kind);
+    if (!file) continue;
+    writeFileSync(join(dir, kind), file.content);
+    say(`${label}: ${join(dir, kind)}`);
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,6 +86,7 @@ async function runCommand(file: string, opts: { format?: string; client?: string
       const report = await loadArtefact(db.db, runId, 'report.txt');
       say('');
       say(report.content.toString('utf8'));
+      await saveReportFiles(db.db, runId);
       const run = await loadRun(db.db, runId);
       const chain = await verifyRunChain(db.db, runId);
       say(`Hash-chain head: ${run.outputHash} (${chain.ok ? 'verified' : `BROKEN at ${chain.step}: ${chain.reason}`})`);

@@ -308,6 +308,68 @@ export const notifications = pgTable(
   (t) => [uniqueIndex('notifications_run_channel_recipient').on(t.runId, t.channel, t.recipient)],
 );
 
+/** An alert raised by a rule (issue 13); raising the same (tenant, rule, subject) again finds this row. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    alertId: uuid('alert_id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    rule: varchar('rule', { length: 40 }).notNull(),
+    subject: varchar('subject', { length: 200 }).notNull(),
+    severity: varchar('severity', { length: 10 }).notNull(),
+    /** The run it is about, if any (no foreign key: an alert outlives a purged run). */
+    runId: uuid('run_id'),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    facts: jsonb('facts').$type<Record<string, string | number | boolean | null>>().notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: varchar('acknowledged_by', { length: 200 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('alerts_tenant_rule_subject').on(t.tenantId, t.rule, t.subject)],
+);
+
+/**
+ * The outbox: one row per message (alert, channel, recipient, event), created before the send and
+ * marked SENT after, so that a retry never sends a message twice from the recipient's view.
+ */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    deliveryId: uuid('delivery_id').primaryKey().defaultRandom(),
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.alertId, { onDelete: 'cascade' }),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    userId: varchar('user_id', { length: 200 }).notNull(),
+    channel: varchar('channel', { length: 20 }).notNull(),
+    recipient: varchar('recipient', { length: 2000 }).notNull(),
+    /** `alert` for the first message, `escalation` for the one to the next person. */
+    event: varchar('event', { length: 20 }).notNull(),
+    status: varchar('status', { length: 20 }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: timestamp('not_before', { withTimezone: true }),
+    /** SMTP Message-ID, Slack channel:ts, webhook idempotency key. */
+    providerMessageId: text('provider_message_id'),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('alert_deliveries_key').on(t.alertId, t.channel, t.recipient, t.event)],
+);
+
+/** A user's notification preferences (domain/alerts.ts SubscriberSchema), per tenant. */
+export const notificationSubscribers = pgTable(
+  'notification_subscribers',
+  {
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    userId: varchar('user_id', { length: 200 }).notNull(),
+    preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
+
 /** An `Idempotency-Key` a tenant sent with a submission: a repeat with the same key returns the first run. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

@@ -6,46 +6,7 @@ import { FuelTypeSchema } from './equipment.ts';
 import { AssignmentSchema, UnscheduledJobSchema } from './plan.ts';
 import { PeriodCategorySchema } from './tariff.ts';
 
-const Money = z.number();
-
-export const PlanCostSchema = z.object({
-  /** Heating electricity by tariff period category. */
-  energyByCategory: z.array(z.object({ category: PeriodCategorySchema, kwh: z.number(), cost: Money })),
-  electricKwh: z.number(),
-  electricCost: Money,
-  fuelKwh: z.number(),
-  fuelCost: Money,
-  startupKwh: z.number(),
-  startupCost: Money,
-  baseLoadKwh: z.number(),
-  baseLoadCost: Money,
-  /** Per demand charge and billing period: the plan's peak, the period's floor, the kW billed and what the plan adds (rate × raise). */
-  demandCharges: z.array(DemandChargeLineSchema),
-  demandCharge: Money,
-  fixedCharges: z.array(z.object({ name: z.string(), amount: Money })),
-  fixedCharge: Money,
-  peakKw: z.number(),
-  /** Each local day's highest interval average per demand charge: the floor a later run of the billing period starts from. */
-  dailyPeaks: z.array(EarlierRunPeaksSchema),
-  total: Money,
-});
-export type PlanCost = z.infer<typeof PlanCostSchema>;
-
-export const CostAnalysisSchema = z.object({
-  currency: z.string(),
-  optimized: PlanCostSchema,
-  baseline: PlanCostSchema,
-  baselineAssignments: z.array(AssignmentSchema),
-  baselineUnscheduled: z.array(UnscheduledJobSchema),
-  /** Jobs the optimised plan could not place, left out of the baseline as well (like for like). */
-  excludedFromBoth: z.array(z.string()).default([]),
-  savings: z.object({ amount: Money, percent: z.number() }),
-});
-export type CostAnalysis = z.infer<typeof CostAnalysisSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// The exact cost statement: every figure a decimal string, stored with the inputs it came from.
-// ---------------------------------------------------------------------------------------------
+/** The cost agent's figures: every one an exact decimal string, stored with the inputs it came from. */
 
 const Exact = DecimalStringSchema;
 
@@ -142,6 +103,8 @@ export const PlanLedgerSchema = z.object({
   fixed: z.array(FixedChargeLineSchema),
   /** Site electric load per slot (base load + heating), kW. */
   loadProfileKw: z.array(Exact),
+  /** Each local day's highest interval average per demand charge: the floor a later run of the billing period starts from. */
+  dailyPeaks: z.array(EarlierRunPeaksSchema),
   totals: z.object({
     electricKwh: Exact,
     electricCost: Exact,

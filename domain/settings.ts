@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BillingInputSchema } from './billing.ts';
+import { AlertThresholdsSchema } from './alerts.ts';
 import { PeriodCategorySchema } from './tariff.ts';
 import { EconomicsSchema, EmissionFactorsSchema } from './economics.ts';
 import { TimeOfDaySchema } from './time.ts';
@@ -67,6 +68,8 @@ export const SettingsSchema = z
     emissions: EmissionFactorsSchema.optional(),
     /** Annual projection and investment appraisal of the savings. */
     economics: EconomicsSchema.optional(),
+    /** Thresholds of the alert rules raised after a run (defaults when left out). */
+    alerts: AlertThresholdsSchema.optional(),
   })
   .strict();
 

@@ -11,6 +11,16 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('HeatScheduler <heatscheduler@localhost>'),
+  /** Slack bot token (chat:write, channels:history to find a post whose outcome was unknown); none: Slack off. */
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Slack Web API base, e.g. `http://127.0.0.1:PORT/api/` for a test peer (default Slack's). */
+  SLACK_API_URL: z.url().optional(),
+  /** Secret that signs alert webhooks (HMAC-SHA256, at least 32 characters); none: webhooks off. */
+  WEBHOOK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Public address of the HTTP API, for links in messages (the run, acknowledgement). */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** ERP / MES endpoint that gets each optimised schedule (signed with WEBHOOK_SIGNING_SECRET); none: no write-back. */
+  WRITEBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEATSCHEDULER_DATA_DIR: z.string().optional(),
   HEATSCHEDULER_TEMPORAL_PORT: z.coerce.number().int().positive().default(7233),
   HEATSCHEDULER_PG_PORT: z.coerce.number().int().positive().default(54329),

@@ -7,7 +7,7 @@ import { BMS_SCHEDULE_ID, ensureStatusSchedule } from '../activities/equipment/a
 import { bmsConfigFromEnv, type BmsConfig } from '../activities/equipment/bms-config.ts';
 import { activityInterceptors } from '../activities/failures.ts';
 import { createPipelineActivities } from '../activities/index.ts';
-import { mailConfigFromEnv } from '../activities/notify/mailer.ts';
+import { channelConfigFromEnv } from '../activities/notify/channels.ts';
 import { parseTariffSources, type ConfiguredTariffSource } from '../activities/tariff/pull.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import { readEnv } from '../infra/config.ts';
@@ -31,7 +31,7 @@ export function runPipelineWorker(): Promise<void> {
       namespace: env.namespace,
       taskQueue: TASK_QUEUES.pipeline,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createPipelineActivities(handle.db, mailConfigFromEnv(), { erp: erp ? [erp] : [], bms, tariffSources }),
+      activities: createPipelineActivities(handle.db, channelConfigFromEnv(), { erp: erp ? [erp] : [], bms, tariffSources }),
       interceptors: { activity: activityInterceptors },
       ...shutdownOptions(env),
     });

@@ -4,3 +4,4 @@ export { runReconciliation } from './reconcile-runs.ts';
 export { erpPull } from './erp-pull.ts';
 export { equipmentStatusPull } from './equipment-status.ts';
 export { tariffPull } from './tariff-pull.ts';
+export { alertWorkflow } from './alert.ts';

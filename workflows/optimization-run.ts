@@ -15,6 +15,7 @@ import {
 import type { PipelineActivities, SolverActivities } from '../activities/index.ts';
 import { SOLVER_PROGRESS_SIGNAL, TASK_QUEUES, type SolverProgress, type StepRef } from '../domain/pipeline.ts';
 import { describeFailure } from './failure.ts';
+import { raiseAlertFromWorkflow } from './alert.ts';
 import { notifyRun } from './notify-run.ts';
 import { ProgressTracker, type RunProgress } from './progress.ts';
 import { RunIndex } from './run-index.ts';
@@ -74,6 +75,7 @@ export async function optimizationRun({ runId }: OptimizationRunInput): Promise<
     progress.finish('FAILED', message);
     index.finish('FAILED');
     await closing.endRun({ runId, status: 'FAILED', errorCode: code, errorMessage: message });
+    if (patched('alert-on-failure')) await alertFailure(runId, code, message);
     throw err;
   }
 }
@@ -100,7 +102,7 @@ async function planAndReport(runId: string, progress: ProgressTracker, index: Ru
   const optimize = await progress.track('optimize', () => solver.optimize(refs));
   const cost = await progress.track('cost', () => pipeline.calculateCost({ ...refs, optimize }));
   const report = await progress.track('report', () => pipeline.buildReport({ ...refs, optimize, cost }));
-  await notify(progress, { runId, intake: intake.ref, report });
+  await notify(progress, { runId, intake: intake.ref, report, steps: { tariff, equipment, optimize, cost } });
   return report;
 }
 
@@ -109,7 +111,7 @@ async function planAndReport(runId: string, progress: ProgressTracker, index: Ru
  * ABANDON): a mail server that never answers must not hold the run open while delivery retries.
  * The plan stands even if the notification cannot be started.
  */
-async function notify(progress: ProgressTracker, input: { runId: string; intake: StepRef; report: StepRef }): Promise<void> {
+async function notify(progress: ProgressTracker, input: Parameters<typeof notifyRun>[0]): Promise<void> {
   const workflowId = `${workflowInfo().workflowId}-notify`;
   try {
     if (patched('notify-in-own-workflow')) {
@@ -120,6 +122,16 @@ async function notify(progress: ProgressTracker, input: { runId: string; intake:
       // Runs started before the change waited for the delivery.
       await progress.track('notify', () => executeChild(notifyRun, { workflowId, args: [input] }));
     }
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+  }
+}
+
+/** Raises optimization_failed for the run's subscribers; a failure to raise it must not hide the run's own. */
+async function alertFailure(runId: string, code: string | undefined, message: string): Promise<void> {
+  try {
+    const alert = await closing.runFailedAlert({ runId, code, message });
+    if (alert) await raiseAlertFromWorkflow(alert);
   } catch (err) {
     if (isCancellation(err)) throw err;
   }

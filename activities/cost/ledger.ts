@@ -5,6 +5,7 @@ import { fuelPriceFor, heaterOption } from '../../domain/heating.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import type { Job } from '../../domain/schedule.ts';
+import { dailyPeaks } from '../../domain/demand-model.ts';
 import { slotStartMs } from '../../domain/slot-grid.ts';
 import { PERIOD_CATEGORIES } from '../../domain/tariff.ts';
 import { demandLines, fixedChargeLines } from './site-charges.ts';
@@ -161,6 +162,10 @@ export function pricePlanExact(problem: PlanningProblem, assignments: PlacedRun[
     demand,
     fixed,
     loadProfileKw: loadKw.map(stored),
+    dailyPeaks: dailyPeaks(
+      problem.demand,
+      loadKw.map((kw) => kw.toNumber()),
+    ),
     totals: { ...totals, total: stored(sumOf(parts.map((p) => dec(p)))) },
   };
 }

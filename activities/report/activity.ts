@@ -1,18 +1,19 @@
 import type { Db } from '../../db/client.ts';
 import { storeArtefact } from '../../db/repositories/artefacts.ts';
-import { loadStepOutput } from '../../db/repositories/steps.ts';
-import type { CostAnalysis } from '../../domain/cost.ts';
-import { canonicalJson } from '../../domain/hashing.ts';
+import { loadChainLinks, loadStepOutput } from '../../db/repositories/steps.ts';
+import type { CostStatement } from '../../domain/cost.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import { loadProblem, type ProblemRefs } from '../problem.ts';
 import { runStep } from '../run-step.ts';
 import { buildReportDocument } from './document.ts';
-import { renderTextReport } from './text.ts';
+import { renderReportFiles } from './files.ts';
+import type { ReportInput } from './input.ts';
+import { narrate } from './narrative.ts';
 
 export function reportActivities(db: Db) {
   return {
-    /** Agent 6: the report document (JSON) and its text summary, stored as artefacts of the run. */
+    /** Agent 6: the report document (JSON) and its files (text, PDF, XLSX, CSV), stored as artefacts of the run. */
     async buildReport({
       runId,
       optimize,
@@ -23,22 +24,18 @@ export function reportActivities(db: Db) {
         runId,
         step: 'report',
         parents: [cost.hash],
-        load: async () => ({
+        load: async (): Promise<ReportInput> => ({
+          runId,
           problem: await loadProblem(db, runId, refs),
           plan: await loadStepOutput<OptimizedSchedule>(db, runId, optimize),
-          analysis: await loadStepOutput<CostAnalysis>(db, runId, cost),
+          cost: await loadStepOutput<CostStatement>(db, runId, cost),
+          chain: (await loadChainLinks(db, runId)).filter((link) => link.step !== 'report'),
         }),
-        compute: ({ problem, plan, analysis }) => buildReportDocument(problem, plan, analysis, cost.hash),
+        compute: async (input) => buildReportDocument(input, await narrate(input), cost.hash),
         tenant: ({ problem }) => problem.schedule.tenant,
-        record: async (tx, { input: { problem }, output: doc }) => {
-          const owner = { runId, tenantId: problem.schedule.tenant };
-          await storeArtefact(tx, { ...owner, kind: 'report.json', contentType: 'application/json', content: canonicalJson(doc) });
-          await storeArtefact(tx, {
-            ...owner,
-            kind: 'report.txt',
-            contentType: 'text/plain; charset=utf-8',
-            content: renderTextReport(doc),
-          });
+        record: async (tx, { input, output: doc }) => {
+          const owner = { runId, tenantId: input.problem.schedule.tenant };
+          for (const file of await renderReportFiles(input, doc)) await storeArtefact(tx, { ...owner, ...file });
         },
       });
     },

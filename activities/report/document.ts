@@ -1,7 +1,8 @@
-import { DateTime } from 'luxon';
-import type { CostAnalysis, PlanCost } from '../../domain/cost.ts';
+import type { PlanLedger, Projection, SavingsCause } from '../../domain/cost.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
-import type { PlanningProblem } from '../../domain/problem.ts';
+import { siteTime, type ReportInput } from './input.ts';
+import type { Narrative } from './narrative.ts';
+import { reportWarnings, type ReportWarning } from './warnings.ts';
 
 export interface ReportRow {
   jobId: string;
@@ -15,10 +16,14 @@ export interface ReportRow {
   electricKw: number;
   fuelKw: number;
   period: string;
-  energyCost: number;
+  /** The run's energy and start-up, exact (the cost statement's line). */
+  cost: string;
 }
 
-/** The run report: everything a planner reads, in the site's local time. No run id or clock time, so it hashes the same on every machine. */
+/**
+ * The run report: everything a planner reads, in the site's local time, every money figure the
+ * cost statement's exact decimal. No clock time, so it hashes the same on every machine.
+ */
 export interface ReportDocument {
   tenant: string;
   site: string;
@@ -30,65 +35,35 @@ export interface ReportDocument {
   jobsCount: number;
   rows: ReportRow[];
   unscheduled: { jobId: string; reason: string }[];
-  peakKw: number;
-  baselinePeakKw: number;
   peakLimitKw: number | null;
-  optimized: PlanCost;
-  baseline: PlanCost;
-  savings: { amount: number; percent: number };
+  /** Each demand charge per billing period: the floor before this plan and where it comes from, what the plan adds. */
+  demand: DemandChargeSummary[];
+  optimized: PlanLedger['totals'];
+  baseline: PlanLedger['totals'];
+  savings: { amount: string; percent: string | null; byCause: { cause: SavingsCause; amount: string }[] };
+  emissions: { optimizedKgCo2: string; baselineKgCo2: string; complete: boolean } | null;
+  projection: Projection;
   solver: OptimizedSchedule['solver'];
-  highlights: string[];
+  narrative: Narrative;
+  warnings: ReportWarning[];
   costHash: string;
 }
 
-export function buildReportDocument(
-  problem: PlanningProblem,
-  plan: OptimizedSchedule,
-  cost: CostAnalysis,
-  costHash: string,
-): ReportDocument {
-  const { schedule, grid, slots } = problem;
-  const jobs = new Map(schedule.jobs.map((j) => [j.id, j]));
-  const heaters = new Map(problem.equipment.map((e) => [e.id, e]));
-  const local = (iso: string) => DateTime.fromISO(iso, { zone: grid.timeZone }).toFormat('yyyy-MM-dd HH:mm');
-  const rows = plan.assignments.map((a) => ({
-    jobId: a.jobId,
-    product: jobs.get(a.jobId)!.product,
-    priority: jobs.get(a.jobId)!.priority,
-    equipmentId: a.equipmentId,
-    equipmentName: heaters.get(a.equipmentId)!.name,
-    start: local(a.start),
-    end: local(a.end),
-    thermalKw: a.thermalKw,
-    electricKw: a.electricKw,
-    fuelKw: a.fuelKw,
-    period: slots[a.startSlot].category,
-    energyCost: a.energyCost,
-  }));
-  return {
-    tenant: schedule.tenant,
-    site: schedule.site,
-    scheduleDate: schedule.scheduleDate,
-    timeZone: grid.timeZone,
-    horizonDays: schedule.horizonDays,
-    currency: cost.currency,
-    tariffName: problem.tariff.name,
-    jobsCount: schedule.jobs.length,
-    rows,
-    unscheduled: plan.unscheduled,
-    peakKw: cost.optimized.peakKw,
-    baselinePeakKw: cost.baseline.peakKw,
-    peakLimitKw: problem.settings.peakLimitKw ?? null,
-    optimized: cost.optimized,
-    baseline: cost.baseline,
-    savings: cost.savings,
-    solver: plan.solver,
-    highlights: highlights(cost),
-    costHash,
-  };
+export interface DemandChargeSummary {
+  label: string;
+  billingPeriodStart: string;
+  floorKw: string;
+  /** Where the floor comes from, in words, and how it was found. */
+  floorFrom: string;
+  billedKw: string;
+  rate: string;
+  /** What the plan and the baseline add to the period's charge (rate × the kW each raises it by). */
+  planAdds: string;
+  baselineAdds: string;
+  periodCharge: string;
 }
 
-const floorSources: Record<PlanCost['demandCharges'][number]['floorSource'], string> = {
+const FLOOR_SOURCES: Record<PlanLedger['demand'][number]['floorSource'], string> = {
   metered: 'the meter',
   earlier_runs: "the site's earlier runs",
   'metered+earlier_runs': "the meter and the site's earlier runs",
@@ -96,32 +71,71 @@ const floorSources: Record<PlanCost['demandCharges'][number]['floorSource'], str
   none: 'no earlier peak',
 };
 
-/** Plain statements computed from the figures; no wording model, no invented numbers. */
-function highlights(cost: CostAnalysis): string[] {
-  const money = (x: number) => `${cost.currency} ${x.toFixed(2)}`;
-  const offPeakShare = (c: PlanCost) => {
-    const total = c.energyByCategory.reduce((s, e) => s + e.kwh, 0);
-    const off = c.energyByCategory.find((e) => e.category === 'off-peak')?.kwh ?? 0;
-    return total > 0 ? (100 * off) / total : 0;
+function demandSummaries({ optimized, baseline }: ReportInput['cost']): DemandChargeSummary[] {
+  const baselineAdds = new Map(baseline.demand.map((d) => [d.key, d.cost]));
+  return optimized.demand.map((d) => ({
+    label: d.label,
+    billingPeriodStart: d.billingPeriod.start,
+    floorKw: d.floorKw,
+    floorFrom: `${FLOOR_SOURCES[d.floorSource]} (${d.floorDetail})`,
+    billedKw: d.billedKw,
+    rate: d.rate,
+    planAdds: d.cost,
+    baselineAdds: baselineAdds.get(d.key) ?? '0',
+    periodCharge: d.periodCharge,
+  }));
+}
+
+export function buildReportDocument(input: ReportInput, narrative: Narrative, costHash: string): ReportDocument {
+  const { problem, plan, cost } = input;
+  const { schedule } = problem;
+  const jobs = new Map(schedule.jobs.map((j) => [j.id, j]));
+  const heaters = new Map(problem.equipment.map((e) => [e.id, e]));
+  const runCost = new Map(cost.optimized.runs.map((r) => [r.jobId, r.cost]));
+  const rows = plan.assignments.map((a) => ({
+    jobId: a.jobId,
+    product: jobs.get(a.jobId)!.product,
+    priority: jobs.get(a.jobId)!.priority,
+    equipmentId: a.equipmentId,
+    equipmentName: heaters.get(a.equipmentId)!.name,
+    start: siteTime(problem, a.startSlot),
+    end: siteTime(problem, a.endSlot),
+    thermalKw: a.thermalKw,
+    electricKw: a.electricKw,
+    fuelKw: a.fuelKw,
+    period: problem.slots[a.startSlot].category,
+    cost: runCost.get(a.jobId)!,
+  }));
+  const { emissions } = cost;
+  return {
+    tenant: schedule.tenant,
+    site: schedule.site,
+    scheduleDate: schedule.scheduleDate,
+    timeZone: problem.grid.timeZone,
+    horizonDays: schedule.horizonDays,
+    currency: cost.currency,
+    tariffName: problem.tariff.name,
+    jobsCount: schedule.jobs.length,
+    rows,
+    unscheduled: plan.unscheduled,
+    peakLimitKw: problem.settings.peakLimitKw ?? null,
+    demand: demandSummaries(cost),
+    optimized: cost.optimized.totals,
+    baseline: cost.baseline.totals,
+    savings: {
+      amount: cost.savings.amount,
+      percent: cost.savings.percent,
+      byCause: cost.savings.byCause.map(({ cause, amount }) => ({ cause, amount })),
+    },
+    emissions: emissions && {
+      optimizedKgCo2: emissions.optimized.kgCo2,
+      baselineKgCo2: emissions.baseline.kgCo2,
+      complete: emissions.optimized.complete,
+    },
+    projection: cost.projection,
+    solver: plan.solver,
+    narrative,
+    warnings: reportWarnings(input),
+    costHash,
   };
-  const out = [
-    `The optimised plan costs ${money(cost.optimized.total)} against ${money(cost.baseline.total)} for first-come-first-served: ${money(cost.savings.amount)} (${cost.savings.percent.toFixed(1)} %) saved.`,
-    `Peak electric demand ${cost.optimized.peakKw.toFixed(1)} kW (baseline ${cost.baseline.peakKw.toFixed(1)} kW); the plan adds ${money(cost.optimized.demandCharge)} to the billing period's demand charges (baseline ${money(cost.baseline.demandCharge)}).`,
-    ...cost.optimized.demandCharges.map(
-      (d) =>
-        `Demand charge "${d.label}", billing period from ${d.billingPeriod.start}: ${d.floorKw.toFixed(1)} kW before this plan, from ${floorSources[d.floorSource]} (${d.floorDetail}); ${d.billedKw.toFixed(1)} kW with it; ${money(d.periodCharge)} for the period at ${money(d.rate)} per kW.`,
-    ),
-  ];
-  if (cost.optimized.electricKwh > 0) {
-    out.push(
-      `${offPeakShare(cost.optimized).toFixed(0)} % of heating electricity falls in off-peak periods (baseline ${offPeakShare(cost.baseline).toFixed(0)} %).`,
-    );
-  }
-  if (cost.excludedFromBoth.length) {
-    out.push(
-      `${cost.excludedFromBoth.length} job(s) could not be placed (${cost.excludedFromBoth.join(', ')}); both plans are priced without them.`,
-    );
-  }
-  if (cost.baselineUnscheduled.length) out.push(`The baseline could not place ${cost.baselineUnscheduled.length} job(s) at all.`);
-  return out;
 }

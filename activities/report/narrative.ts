@@ -56,9 +56,8 @@ export function templateNarrative(input: ReportInput): string[] {
     );
   }
   out.push(...projectionSentences(input));
-  if (input.plan.unscheduled.length) {
-    out.push(`Not scheduled: ${input.plan.unscheduled.map((u) => u.jobId).join(', ')} (reasons below).`);
-  }
+  const leftOut = input.cost.excludedFromBoth;
+  if (leftOut.length) out.push(`${leftOut.length} job(s) could not be placed (${leftOut.join(', ')}); both plans are priced without them.`);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { ReportDocument } from './document.ts';
+import { causeLabel, grouped, percent } from './format.ts';
 
 const PLAIN = { head: [], border: [] };
 const n = (x: number, digits = 1) => x.toFixed(digits);
@@ -22,20 +23,20 @@ export function renderTextReport(doc: ReportDocument): string {
       n(r.electricKw),
       n(r.fuelKw),
       r.period,
-      n(r.energyCost, 2),
+      grouped(r.cost, 2),
     ]);
   }
   const costs = new Table({ head: ['', 'Optimised', 'FIFO baseline'], style: PLAIN });
-  const line = (label: string, pick: (c: ReportDocument['optimized']) => number, digits = 2) =>
-    costs.push([label, n(pick(doc.optimized), digits), n(pick(doc.baseline), digits)]);
-  line('Heating electricity', (c) => c.electricCost);
-  line('Fuel', (c) => c.fuelCost);
-  line('Start-ups', (c) => c.startupCost);
-  line('Base load energy', (c) => c.baseLoadCost);
-  line('Demand charges', (c) => c.demandCharge);
-  line('Fixed charges', (c) => c.fixedCharge);
-  line('Total', (c) => c.total);
-  line('Peak kW', (c) => c.peakKw, 1);
+  const line = (label: string, key: keyof ReportDocument['optimized'], digits = 2) =>
+    costs.push([label, grouped(doc.optimized[key], digits), grouped(doc.baseline[key], digits)]);
+  line('Heating electricity', 'electricCost');
+  line('Fuel', 'fuelCost');
+  line('Start-ups', 'startupCost');
+  line('Base load energy', 'baseLoadCost');
+  line('Demand charges', 'demandCharge');
+  line('Fixed charges', 'fixedCharge');
+  line('Total', 'total');
+  line('Peak kW', 'peakKw', 1);
 
   const lines = [
     `HeatScheduler plan for ${doc.site} (${doc.tenant}) on ${doc.scheduleDate}, ${doc.horizonDays} day(s), times in ${doc.timeZone}`,
@@ -46,10 +47,19 @@ export function renderTextReport(doc: ReportDocument): string {
     plan.toString(),
     '',
     costs.toString(),
+    ...doc.demand.map(
+      (d) =>
+        `Demand charge "${d.label}", billing period from ${d.billingPeriodStart}: ${grouped(d.floorKw, 1)} kW before this plan, from ${d.floorFrom}; ` +
+        `${grouped(d.billedKw, 1)} kW with it; the plan adds ${doc.currency} ${grouped(d.planAdds, 2)} (baseline ${grouped(d.baselineAdds, 2)}) ` +
+        `to the period's ${doc.currency} ${grouped(d.periodCharge, 2)} at ${grouped(d.rate, 2)} per kW.`,
+    ),
     '',
-    `Savings: ${doc.currency} ${n(doc.savings.amount, 2)} (${n(doc.savings.percent, 1)} %)`,
-    ...doc.highlights.map((h) => `- ${h}`),
+    `Savings: ${doc.currency} ${grouped(doc.savings.amount, 2)} (${percent(doc.savings.percent)}); by cause: ` +
+      doc.savings.byCause.map((c) => `${causeLabel(c.cause).toLowerCase()} ${grouped(c.amount, 2)}`).join(', '),
+    '',
+    doc.narrative.text,
   ];
+  if (doc.warnings.length) lines.push('', 'Warnings:', ...doc.warnings.map((w) => `- ${w.text}`));
   if (doc.unscheduled.length) lines.push('', 'Not scheduled:', ...doc.unscheduled.map((u) => `- ${u.jobId}: ${u.reason}`));
   return lines.join('\n') + '\n';
 }

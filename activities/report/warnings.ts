@@ -14,7 +14,13 @@ export const LOW_SAVINGS_PERCENT = 5;
 
 /** What a reader must know before trusting the figures: jobs left out, a search cut short, a peak near its limit. */
 export function reportWarnings({ plan, cost, problem }: ReportInput): ReportWarning[] {
-  const out: ReportWarning[] = plan.unscheduled.map((u) => ({ severity: 'warning', text: `${u.jobId} is not scheduled: ${u.reason}` }));
+  const out: ReportWarning[] = [];
+  if (plan.unscheduled.length) {
+    out.push({
+      severity: 'warning',
+      text: `${plan.unscheduled.length} job(s) not scheduled: ${plan.unscheduled.map((u) => u.jobId).join(', ')} (reasons listed apart).`,
+    });
+  }
   const { status, gap } = plan.solver;
   if (status === 'time_limit' || status === 'work_limit' || status === 'interrupted') {
     const how = status === 'work_limit' ? 'its work budget' : status === 'interrupted' ? 'an interruption' : 'its time limit';

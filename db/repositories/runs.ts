@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { boundedText, FAILURE_CODE_MAX, FAILURE_MESSAGE_MAX } from '../../domain/bounded-text.ts';
-import type { CostAnalysis } from '../../domain/cost.ts';
+import type { CostStatement } from '../../domain/cost.ts';
 import type { RunOutcome, RunSummaryMemo } from '../../domain/pipeline.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
@@ -61,14 +61,15 @@ export async function recordRunSolve(tx: Tx, runId: string, plan: OptimizedSched
 }
 
 /** The optimised and baseline totals and the savings. */
-export async function recordRunCosts(tx: Tx, runId: string, analysis: CostAnalysis): Promise<void> {
+export async function recordRunCosts(tx: Tx, runId: string, statement: CostStatement): Promise<void> {
+  // The run row keeps rounded copies for listing; the step output holds the exact figures.
   await tx
     .update(optimizationRuns)
     .set({
-      baselineCost: analysis.baseline.total,
-      optimizedCost: analysis.optimized.total,
-      savings: analysis.savings.amount,
-      savingsPercent: analysis.savings.percent,
+      baselineCost: Number(statement.baseline.totals.total),
+      optimizedCost: Number(statement.optimized.totals.total),
+      savings: Number(statement.savings.amount),
+      savingsPercent: statement.savings.percent === null ? null : Number(statement.savings.percent),
     })
     .where(eq(optimizationRuns.runId, runId));
 }
@@ -112,4 +113,10 @@ export async function listOpenRuns(db: Db, createdBefore: Date, limit: number): 
     .orderBy(asc(optimizationRuns.createdAt))
     .limit(limit);
   return rows.map((r) => r.runId);
+}
+
+/** The tenant a run belongs to (undefined for no such run). */
+export async function runTenant(db: Db, runId: string): Promise<string | undefined> {
+  const [row] = await db.select({ tenantId: optimizationRuns.tenantId }).from(optimizationRuns).where(eq(optimizationRuns.runId, runId));
+  return row?.tenantId;
 }

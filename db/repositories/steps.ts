@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import { canonicalJson, chainHash } from '../../domain/hashing.ts';
 import { CHAIN_STEPS, type ChainStep, type StepRef } from '../../domain/pipeline.ts';
@@ -68,4 +68,13 @@ export async function loadStepOutput<T>(db: Db, runId: string, ref: StepRef): Pr
     );
   }
   return output;
+}
+
+/** The run's chain links recorded so far (step, hash, parents), in pipeline order. */
+export async function loadChainLinks(db: Db, runId: string): Promise<{ step: string; hash: string; parents: string[] }[]> {
+  return db
+    .select({ step: runSteps.step, hash: runSteps.hash, parents: runSteps.parents })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.seq));
 }

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../api/auth.ts';
 import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
 import { eq } from 'drizzle-orm';
+import { erpSyncFailed } from '../../activities/notify/rules.ts';
+import { storeAlert } from '../../db/repositories/alerts.ts';
 import { artefacts, optimizationRuns } from '../../db/schema.ts';
+import { AlertSchema } from '../../domain/alerts.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
 
@@ -24,6 +27,7 @@ describe('every route × every role', () => {
   let runId: string;
   /** A run that has ended (failed), so its event stream closes at once and it may be retried. */
   let endedRunId: string;
+  let alertId: string;
   const freshRun = async () =>
     (
       await submitRun(api.deps.db, api.deps.client, {
@@ -49,6 +53,14 @@ describe('every route × every role', () => {
     'GET /api/runs/:id/report.xlsx': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.xlsx`, ok: 200 }),
     // No step recorded on the idle queue: an allowed caller gets the JSON 404 "no plan (yet)".
     'GET /api/runs/:id/plan': async () => ({ method: 'GET', path: `/api/runs/${runId}/plan`, ok: 404 }),
+    'POST /api/alerts/:id/acknowledge': async () => ({ method: 'POST', path: `/api/alerts/${alertId}/acknowledge`, ok: 200 }),
+    'GET /api/subscribers': async () => ({ method: 'GET', path: '/api/subscribers', ok: 200 }),
+    'PUT /api/subscribers/:userId': async () => ({
+      method: 'PUT',
+      path: '/api/subscribers/u1',
+      body: { userId: 'u1', email: 'u1@plant.example' },
+      ok: 200,
+    }),
   };
 
   beforeAll(async () => {
@@ -56,6 +68,9 @@ describe('every route × every role', () => {
     runId = await freshRun();
     endedRunId = await freshRun();
     await api.deps.db.update(optimizationRuns).set({ status: 'FAILED' }).where(eq(optimizationRuns.runId, endedRunId));
+    alertId = (
+      await storeAlert(api.deps.db, AlertSchema.parse(erpSyncFailed({ tenantId: TENANT, system: 'SAP', occurrence: 'o', error: 'e' })))
+    ).alertId;
     for (const [kind, type] of [
       ['report.json', 'application/json'],
       ['report.txt', 'text/plain; charset=utf-8'],

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artefacts, runSteps } from '../../db/schema.ts';
-import type { CostAnalysis } from '../../domain/cost.ts';
+import type { CostStatement } from '../../domain/cost.ts';
 import { runRow, startTestPipeline, type TestPipeline } from '../support/pipeline.ts';
 
 /**
@@ -56,7 +56,7 @@ function dayRequest(date: string, baseLoadKw: number) {
 
 describe('a month of daily runs through the pipeline', () => {
   let p: TestPipeline;
-  const days: { date: string; runId: string; cost: CostAnalysis }[] = [];
+  const days: { date: string; runId: string; cost: CostStatement }[] = [];
 
   beforeAll(async () => {
     p = await startTestPipeline();
@@ -68,7 +68,7 @@ describe('a month of daily runs through the pipeline', () => {
         .select({ output: runSteps.outputJson })
         .from(runSteps)
         .where(and(eq(runSteps.runId, runId), eq(runSteps.step, 'cost')));
-      days.push({ date, runId, cost: JSON.parse(step.output) as CostAnalysis });
+      days.push({ date, runId, cost: JSON.parse(step.output) as CostStatement });
     }
   }, 900_000);
 
@@ -79,38 +79,49 @@ describe('a month of daily runs through the pipeline', () => {
   it('charges demand only on the days that raise the billing period’s peak, each for the kW it adds', async () => {
     const march = days.filter((d) => d.date < '2026-04');
     for (const { runId } of march) expect((await runRow(p, runId)).status).toBe('SUCCESS');
-    const paid = march.filter((d) => d.cost.optimized.demandCharge > 0).map((d) => [d.date, d.cost.optimized.demandCharge]);
+    const demandCharge = (d: (typeof days)[number]) => Number(d.cost.optimized.totals.demandCharge);
+    const paid = march.filter((d) => demandCharge(d) > 0).map((d) => [d.date, demandCharge(d)]);
     expect(paid).toEqual([...RAISING_DAYS]);
-    expect(march.reduce((sum, d) => sum + d.cost.optimized.demandCharge, 0)).toBeCloseTo(1800, 9);
+    expect(march.reduce((sum, d) => sum + demandCharge(d), 0)).toBeCloseTo(1800, 9);
     // The last day's line: the month bills 180 kW × 10 = 1,800, the day adds nothing.
-    expect(march.at(-1)!.cost.optimized.demandCharges).toEqual([
-      expect.objectContaining({ label: 'facility', peakKw: 135, floorKw: 180, billedKw: 180, raisedKw: 0, cost: 0, periodCharge: 1800 }),
+    expect(march.at(-1)!.cost.optimized.demand).toEqual([
+      expect.objectContaining({
+        label: 'facility',
+        peakKw: '135',
+        floorKw: '180',
+        billedKw: '180',
+        raisedKw: '0',
+        cost: '0',
+        periodCharge: '1800',
+      }),
     ]);
   });
 
   it('takes each day’s floor from the site’s earlier runs of the period and says so', () => {
-    const line = (date: string) => days.find((d) => d.date === date)!.cost.optimized.demandCharges[0];
-    expect(line('2026-03-01')).toMatchObject({ floorKw: 0, floorSource: 'none', peakKw: 150, raisedKw: 150 });
-    expect(line('2026-03-02')).toMatchObject({ floorKw: 150, floorSource: 'earlier_runs', peakKw: 130, billedKw: 150 });
+    const line = (date: string) => days.find((d) => d.date === date)!.cost.optimized.demand[0];
+    expect(line('2026-03-01')).toMatchObject({ floorKw: '0', floorSource: 'none', peakKw: '150', raisedKw: '150' });
+    expect(line('2026-03-02')).toMatchObject({ floorKw: '150', floorSource: 'earlier_runs', peakKw: '130', billedKw: '150' });
     expect(line('2026-03-02').floorDetail).toBe('earlier runs of 2026-03-01 planned 150 kW');
-    expect(line('2026-03-09')).toMatchObject({ floorKw: 150, peakKw: 170, raisedKw: 20, cost: 200, periodCharge: 1700 });
-    expect(line('2026-03-20')).toMatchObject({ floorKw: 170, peakKw: 180, raisedKw: 10, cost: 100, periodCharge: 1800 });
+    expect(line('2026-03-09')).toMatchObject({ floorKw: '150', peakKw: '170', raisedKw: '20', cost: '200', periodCharge: '1700' });
+    expect(line('2026-03-20')).toMatchObject({ floorKw: '170', peakKw: '180', raisedKw: '10', cost: '100', periodCharge: '1800' });
     // The baseline is billed over the same floor: only what it would raise.
-    expect(days.find((d) => d.date === '2026-03-10')!.cost.baseline.demandCharge).toBe(0);
+    expect(days.find((d) => d.date === '2026-03-10')!.cost.baseline.totals.demandCharge).toBe('0');
   });
 
   it('opens a new billing period on 1 April: no floor, the day pays its whole peak', async () => {
     const april = days.at(-1)!;
-    expect(april.cost.optimized.demandCharges).toEqual([
-      expect.objectContaining({ billingPeriod: { start: '2026-04-01', end: '2026-05-01' }, floorKw: 0, peakKw: 130, cost: 1300 }),
+    expect(april.cost.optimized.demand).toEqual([
+      expect.objectContaining({ billingPeriod: { start: '2026-04-01', end: '2026-05-01' }, floorKw: '0', peakKw: '130', cost: '1300' }),
     ]);
     const [report] = await p.db
       .select({ content: artefacts.content })
       .from(artefacts)
       .where(and(eq(artefacts.runId, days.find((d) => d.date === '2026-03-20')!.runId), eq(artefacts.kind, 'report.txt')));
     const earlier = days.filter((d) => d.date < '2026-03-20').map((d) => d.date);
+    const baselineAdds = Number(days.find((d) => d.date === '2026-03-20')!.cost.baseline.demand[0].cost).toFixed(2);
     expect(String(report.content)).toContain(
-      `Demand charge "facility", billing period from 2026-03-01: 170.0 kW before this plan, from the site's earlier runs (earlier runs of ${earlier.join(', ')} planned 170 kW); 180.0 kW with it; USD 1800.00 for the period at USD 10.00 per kW.`,
+      `Demand charge "facility", billing period from 2026-03-01: 170.0 kW before this plan, from the site's earlier runs (earlier runs of ${earlier.join(', ')} planned 170 kW); ` +
+        `180.0 kW with it; the plan adds USD 100.00 (baseline ${baselineAdds}) to the period's USD 1,800.00 at 10.00 per kW.`,
     );
   });
 });

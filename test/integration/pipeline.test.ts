@@ -80,17 +80,23 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(result.head).toEqual({ step: 'report', hash: chain[5].hash });
   });
 
-  it('stores the report as JSON and text artefacts, and e-mails it', async () => {
+  it('stores the report as JSON, text, PDF, XLSX and CSV artefacts, and e-mails it', async () => {
     const files = await p.db.select().from(artefacts).where(eq(artefacts.runId, runId));
-    expect(files.map((f) => f.kind).sort()).toEqual(['report.json', 'report.txt']);
+    expect(files.map((f) => f.kind).sort()).toEqual(['assignments.csv', 'report.json', 'report.pdf', 'report.txt', 'report.xlsx']);
+    expect(
+      files
+        .find((f) => f.kind === 'report.pdf')!
+        .content.subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const text = files.find((f) => f.kind === 'report.txt')!.content.toString();
     expect(text).toContain('J-101');
     expect(text).toContain('Savings: USD');
     const mail = await waitFor('the e-mail', async () => smtp.messages.find((m) => m.subject?.includes('plant-1')));
-    expect(mail.subject).toMatch(/^HeatScheduler plant-1 2026-11-24: saves USD \d+\.\d\d/);
+    expect(mail.subject).toMatch(/^HeatScheduler plant-1 2026-11-24: saves USD [\d,]+\.\d\d \(\d+\.\d %\)$/);
     expect((mail.to as { text: string }).text).toBe('planner@plant-1.example');
     expect(mail.text).toContain('Savings: USD');
-    expect(mail.attachments.map((a) => a.filename)).toEqual(['report.json']);
+    expect(mail.attachments.map((a) => a.filename).sort()).toEqual(['assignments.csv', 'report.json', 'report.pdf', 'report.xlsx']);
   });
 
   it('answers the progress query with every step done', async () => {
@@ -114,10 +120,10 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
       .select()
       .from(runSteps)
       .where(and(eq(runSteps.runId, tampered), eq(runSteps.step, 'cost')));
-    await p.db
-      .update(runSteps)
-      .set({ outputJson: cost.outputJson.replace(/"total":(\d+)/, (_m, d) => `"total":${Number(d) - 100}`) })
-      .where(eq(runSteps.id, cost.id));
+    // Exact decimals are strings: "total":"11536.62" becomes "total":"11436.62".
+    const edited = cost.outputJson.replace(/"total":"(\d+)/, (_m, d) => `"total":"${Number(d) - 100}`);
+    expect(edited).not.toBe(cost.outputJson);
+    await p.db.update(runSteps).set({ outputJson: edited }).where(eq(runSteps.id, cost.id));
     expect(await verifyRunChain(p.db, tampered)).toMatchObject({ ok: false, step: 'cost' });
   });
 

@@ -3,7 +3,7 @@ import { constructPlan } from '../../activities/optimize/construct.ts';
 import { buildMilp } from '../../activities/optimize/milp.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { generateRequest } from '../../examples/generate.ts';
-import { pricePlan } from '../../activities/cost/pricing.ts';
+import { pricePlanExact } from '../../activities/cost/ledger.ts';
 import { demandChargeLines } from '../../domain/demand-model.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { loadProfile } from '../../domain/load.ts';
@@ -72,7 +72,7 @@ describe('heater operating rules', () => {
     const warm = { ...E1, startupEnergyKwh: 10 };
     const { plan, problem } = await solve(handRequest(jobs, [warm]));
     expect(plan.solver.objective).toBeCloseTo(20 + 2 * 10 * 0.1, 9);
-    expect(pricePlan(problem, plan.assignments)).toMatchObject({ startupKwh: 20, startupCost: expect.closeTo(2, 9) });
+    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ startupKwh: '20', startupCost: '2' });
     const both = await solve(handRequest(jobs, [warm, E2]));
     expect(both.plan.solver.objective).toBeCloseTo(20, 9);
     expect(both.plan.assignments.map((a) => a.equipmentId)).toEqual(['E2', 'E2']);
@@ -320,7 +320,7 @@ describe('a heat pump whose COP changes over the day', () => {
     expect(plan.solver.objective).toBeCloseTo(15, 9);
     expect(at.A.electricKwBySlot).toEqual([25, 25, 25]);
     expect(plan.loadProfileKw.slice(7, 12)).toEqual([0, 25, 25, 25, 0]);
-    expect(pricePlan(problem, plan.assignments)).toMatchObject({ electricKwh: 75, electricCost: 15 });
+    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ electricKwh: '75', electricCost: '15' });
   });
 });
 
@@ -334,8 +334,8 @@ describe('a modulating job', () => {
     expect(hours(at.A)).toEqual([16, 24]);
     expect(at.A.thermalKw).toBeCloseTo(25, 9);
     expect(plan.solver.objective).toBeCloseTo(205, 9);
-    const cost = pricePlan(problem, plan.assignments);
-    expect(cost.electricCost + cost.demandCharge).toBeCloseTo(205, 9);
+    const { totals } = pricePlanExact(problem, plan.assignments);
+    expect(Number(totals.electricCost) + Number(totals.demandCharge)).toBeCloseTo(205, 9);
   });
 
   it('is refused together with a fixed duration', () => {

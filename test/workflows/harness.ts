@@ -62,6 +62,12 @@ export class StubActivities {
       pullEquipmentStatus: this.impl('pullEquipmentStatus', async () => ({ heaters: 0, offline: [], unknown: [], alerts: [] })),
       pullTariff: this.impl('pullTariff', async () => ({ outcome: 'unchanged', tenant: 't', site: 's' })),
       raiseTariffUpdateFailed: this.impl('raiseTariffUpdateFailed', async () => undefined),
+      runAlertsFor: this.impl('runAlertsFor', async () => []),
+      writeBackSchedule: this.impl('writeBackSchedule', async () => ({ status: 'skipped', reason: 'stub' })),
+      runFailedAlert: this.impl('runFailedAlert', async () => null),
+      recordAlert: this.impl('recordAlert', async () => ({ alertId: 'alert-1', severity: 'info', deliveries: [], escalation: null })),
+      escalateAlert: this.impl('escalateAlert', async () => []),
+      deliverAlertMessage: this.impl('deliverAlertMessage', async () => ({ status: 'sent', providerMessageId: 'stub' })),
     };
   }
 

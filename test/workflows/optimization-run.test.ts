@@ -34,8 +34,25 @@ describe('the optimizationRun workflow', () => {
       return { result, email: await h.client.workflow.getHandle(`${runId}-notify`).result() };
     });
     expect(result).toEqual({ runId, head: { step: 'report', hash: 'hash-of-report' } });
-    expect(email).toEqual({ email: { status: 'sent', recipients: ['ops@plant.example'] } });
-    const order = stubs.calls.map((c) => c.name).filter((name) => name !== 'sendRunEmail');
+    expect(email).toEqual({
+      email: { status: 'sent', recipients: ['ops@plant.example'] },
+      alerts: 0,
+      writeBack: { status: 'skipped', reason: 'stub' },
+    });
+    expect(stubs.called('writeBackSchedule')).toEqual([
+      { runId, intake: { step: 'intake', hash: 'hash-of-intake' }, optimize: { step: 'optimize', hash: 'hash-of-optimize' } },
+    ]);
+    expect(stubs.called('runAlertsFor')).toEqual([
+      {
+        runId,
+        intake: { step: 'intake', hash: 'hash-of-intake' },
+        tariff: { step: 'tariff', hash: 'hash-of-tariff' },
+        equipment: { step: 'equipment', hash: 'hash-of-equipment' },
+        optimize: { step: 'optimize', hash: 'hash-of-optimize' },
+        cost: { step: 'cost', hash: 'hash-of-cost' },
+      },
+    ]);
+    const order = stubs.calls.map((c) => c.name).filter((name) => !['sendRunEmail', 'runAlertsFor', 'writeBackSchedule'].includes(name));
     expect(order.slice(0, 2)).toEqual(['markRunStarted', 'intake']);
     expect(order.slice(2, 4).sort()).toEqual(['resolveEquipment', 'resolveTariff']);
     expect(order.slice(4)).toEqual(['optimize', 'calculateCost', 'buildReport', 'completeRun']);
@@ -75,6 +92,7 @@ describe('the optimizationRun workflow', () => {
     expect(stubs.called('resolveEquipment')).toHaveLength(1);
     const message = 'jobs name heaters the site does not have: schedule.jobs[0].allowedEquipment[0]: unknown heater HTR-9 at site plant-1';
     expect(stubs.called('endRun')).toEqual([{ runId, status: 'FAILED', errorCode: 'E007', errorMessage: message }]);
+    expect(stubs.called('runFailedAlert')).toEqual([{ runId, code: 'E007', message }]);
     expect(stubs.called('optimize')).toEqual([]);
     expect(stubs.called('completeRun')).toEqual([]);
     expect(progress).toMatchObject({ status: 'FAILED', error: message, currentStep: null });

@@ -1,0 +1,83 @@
+import type { Severity } from '../../domain/alerts.ts';
+
+/** The alert as every channel shows it. */
+export interface AlertView {
+  alertId: string;
+  tenantId: string;
+  rule: string;
+  severity: Severity;
+  title: string;
+  text: string;
+  facts: Record<string, string | number | boolean | null>;
+  runId: string | null;
+  /** Link to the run, when PUBLIC_BASE_URL is set. */
+  runUrl: string | null;
+  escalation: boolean;
+}
+
+const LABEL: Record<Severity, string> = { info: 'Info', warning: 'Warning', critical: 'CRITICAL' };
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function headline(a: AlertView): string {
+  return `${a.escalation ? 'Escalated, not acknowledged: ' : ''}[${LABEL[a.severity]}] ${a.title}`;
+}
+
+function factLines(a: AlertView): string[] {
+  return Object.entries(a.facts).map(([k, v]) => `${k}: ${v === null ? '—' : String(v)}`);
+}
+
+export function alertEmail(a: AlertView): { subject: string; text: string; html: string } {
+  const facts = factLines(a);
+  const text = [a.text, '', ...facts, ...(a.runId ? ['', `Run: ${a.runUrl ?? a.runId}`] : []), '', `Alert ${a.alertId} (${a.rule})`].join(
+    '\n',
+  );
+  const html = [
+    `<h2>${escapeHtml(headline(a))}</h2>`,
+    `<p>${escapeHtml(a.text)}</p>`,
+    facts.length ? `<ul>${facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '',
+    a.runUrl ? `<p><a href="${escapeHtml(a.runUrl)}">Open the run</a></p>` : '',
+    `<p style="color:#666">Alert ${escapeHtml(a.alertId)} (${escapeHtml(a.rule)})</p>`,
+  ].join('\n');
+  return { subject: `HeatScheduler: ${headline(a)}`, text: text + '\n', html };
+}
+
+/** Slack escapes only &, < and > in text. */
+const slackEscape = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+
+export function alertSlack(a: AlertView): { text: string; blocks: object[] } {
+  const facts = factLines(a);
+  const blocks: object[] = [
+    { type: 'header', text: { type: 'plain_text', text: headline(a).slice(0, 150) } },
+    { type: 'section', text: { type: 'mrkdwn', text: slackEscape(a.text).slice(0, 3000) } },
+  ];
+  if (facts.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: slackEscape(facts.join('\n')).slice(0, 3000) } });
+  if (a.runUrl) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the run' }, url: a.runUrl }],
+    });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Alert ${a.alertId} (${a.rule})` }] });
+  return { text: `${headline(a)}: ${a.text}`.slice(0, 3000), blocks };
+}
+
+/** The webhook body: the alert as data. */
+export function alertPayload(a: AlertView, deliveryId: string) {
+  return {
+    type: a.escalation ? 'alert.escalated' : 'alert.raised',
+    deliveryId,
+    alert: {
+      id: a.alertId,
+      tenant: a.tenantId,
+      rule: a.rule,
+      severity: a.severity,
+      title: a.title,
+      text: a.text,
+      facts: a.facts,
+      runId: a.runId,
+      runUrl: a.runUrl,
+    },
+  };
+}
