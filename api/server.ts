@@ -13,7 +13,9 @@ import { authenticate, principalOf, type AuthConfig } from './auth.ts';
 import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
+import { auditRouter } from './routes/audit.ts';
 import { healthRouter } from './routes/health.ts';
+import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
 
 export interface ApiDeps {
@@ -68,6 +70,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
     return `${p.tenant ?? '*'}\u0000${p.subject}`;
   });
   app.use('/api/runs', runsRouter(deps, options, submitLimiter));
+  app.use('/api/sites', registryRouter(deps, options));
+  app.use('/api/audit', auditRouter(deps));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

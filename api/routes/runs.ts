@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { RunRequestSchema } from '../../domain/run-request.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { tenantRuns, type TenantScope } from '../../runs/read.ts';
 import { IdempotencyKeyReused, submitRun, WorkflowNotStarted } from '../../runs/submit.ts';
 import { progressQuery } from '../../workflows/optimization-run.ts';

@@ -40,11 +40,23 @@ describe('every route × every role', () => {
     'GET /api/runs/:id/report.json': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.json`, ok: 200 }),
     'GET /api/runs/:id/report.txt': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.txt`, ok: 200 }),
     'GET /api/runs/:id/provenance': async () => ({ method: 'GET', path: `/api/runs/${runId}/provenance`, ok: 200 }),
+    'GET /api/sites/:siteId/tariffs': async () => ({ method: 'GET', path: '/api/sites/plant-1/tariffs', ok: 200 }),
+    'GET /api/sites/:siteId/tariff': async () => ({
+      method: 'GET',
+      path: `/api/sites/plant-1/tariff?date=${example.schedule.scheduleDate}`,
+      ok: 200,
+    }),
+    'PUT /api/sites/:siteId/tariff': async () => ({ method: 'PUT', path: '/api/sites/plant-1/tariff', body: example.tariff, ok: 200 }),
+    'GET /api/sites/:siteId/heaters': async () => ({ method: 'GET', path: '/api/sites/plant-1/heaters', ok: 200 }),
+    'PUT /api/sites/:siteId/heaters': async () => ({ method: 'PUT', path: '/api/sites/plant-1/heaters', body: example.equipment, ok: 200 }),
+    'GET /api/audit': async () => ({ method: 'GET', path: '/api/audit', ok: 200 }),
   };
 
   beforeAll(async () => {
     api = await startApi();
     runId = await freshRun();
+    const admin = await token(TENANT, ['admin']);
+    expect((await call(api.base, 'PUT', '/api/sites/plant-1/tariff', { token: admin, body: example.tariff })).status).toBe(200);
     for (const [kind, type] of [
       ['report.json', 'application/json'],
       ['report.txt', 'text/plain; charset=utf-8'],

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.ts';
-import { auditEntries } from '../db/schema.ts';
+import type { Db, Tx } from '../client.ts';
+import { auditEntries } from '../schema.ts';
 
 export interface AuditEntry {
   tenantId: string;
