@@ -26,6 +26,11 @@ export const RunRequestSchema = z
     equipment: EquipmentListSchema.optional(),
     settings: SettingsSchema.default(SettingsSchema.parse({})),
     notify: NotifySchema.default({ email: [] }),
+    /**
+     * Also make this request's tariff and heaters the site's registered ones (audited). Without it
+     * they are this run's inputs only. The API lets only admins ask for it.
+     */
+    register: z.boolean().optional(),
   })
   .strict();
 
@@ -38,4 +43,6 @@ export interface IntakeOutput {
   settings: Settings;
   notify: { email: string[] };
   supplied: { tariff?: Tariff; equipment?: Equipment[] };
+  /** Present when the request asked for its tariff and heaters to be registered for the site. */
+  register?: true;
 }

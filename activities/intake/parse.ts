@@ -22,5 +22,6 @@ export function parseSubmission(content: string, format: string): IntakeOutput {
     settings: request.settings,
     notify: request.notify,
     supplied: { tariff: request.tariff, equipment: request.equipment },
+    ...(request.register ? { register: true as const } : {}),
   };
 }

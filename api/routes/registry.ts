@@ -5,8 +5,7 @@ import { TariffSchema } from '../../domain/tariff.ts';
 import { LocalDateSchema } from '../../domain/time.ts';
 import { loadRegistry } from '../../db/repositories/equipment.ts';
 import { findTariff, upsertTariff } from '../../db/repositories/tariffs.ts';
-import { canonicalJson, sha256Hex } from '../../domain/hashing.ts';
-import { recordAudit } from '../../db/repositories/audit.ts';
+import { heatersAuditDetails, recordAudit, tariffAuditDetails } from '../../db/repositories/audit.ts';
 import { ALL_TIME, listTariffs, replaceSiteEquipment } from '../../db/repositories/site-registry.ts';
 import { principalOf, requireRole, TenantIdSchema } from '../auth.ts';
 import { jsonBody, jsonBodyOf, parsePart } from '../body.ts';
@@ -80,12 +79,7 @@ function tariffRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void 
           actor: principalOf(res).subject,
           action: 'tariff.put',
           target: site,
-          details: {
-            name: tariff.name,
-            effectiveDate: tariff.effectiveDate,
-            expiryDate: tariff.expiryDate ?? null,
-            sha256: sha256Hex(canonicalJson(tariff)),
-          },
+          details: tariffAuditDetails(tariff),
         });
         return id;
       });
@@ -113,7 +107,7 @@ function heaterRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void 
           actor: principalOf(res).subject,
           action: 'heaters.put',
           target: site,
-          details: { ids: heaters.map((h) => h.id), removed: gone, sha256: sha256Hex(canonicalJson(heaters)) },
+          details: { ...heatersAuditDetails(heaters), removed: gone },
         });
         return gone;
       });

@@ -120,6 +120,11 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
         { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
       ]);
     }
+    if (request.register && !principal.roles.includes('admin')) {
+      throw forbidden('only an admin may register a run’s tariff and heaters for the site', [
+        { path: 'body.register', message: 'leave it out: the tariff and heaters are then this run’s inputs only' },
+      ]);
+    }
     const cap = Math.max(...principal.roles.map((r) => options.solverTimeLimitCaps[r]));
     if (request.settings.solverTimeLimitSeconds > cap) {
       throw forbidden('the solver time limit is above what your role may ask for', [
