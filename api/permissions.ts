@@ -4,7 +4,8 @@ const EVERYONE = ROLES;
 
 /**
  * Which roles may call each route (the README's table is checked against this one). Reading is
- * open to every role; operators cancel; planners submit; only admins change a site's registry.
+ * open to every role; operators cancel; planners submit; only admins change a site's registry
+ * (or let a run do it with `register: true`) and read the audit trail.
  */
 export const ROUTE_ROLES = {
   'POST /api/runs': ['admin', 'planner'],
@@ -22,6 +23,12 @@ export const ROUTE_ROLES = {
   'POST /api/alerts/:id/acknowledge': ['admin', 'planner', 'operator'],
   'GET /api/subscribers': ['admin', 'planner'],
   'PUT /api/subscribers/:userId': ['admin'],
+  'GET /api/sites/:siteId/tariffs': EVERYONE,
+  'GET /api/sites/:siteId/tariff': EVERYONE,
+  'PUT /api/sites/:siteId/tariff': ['admin'],
+  'GET /api/sites/:siteId/heaters': EVERYONE,
+  'PUT /api/sites/:siteId/heaters': ['admin'],
+  'GET /api/audit': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

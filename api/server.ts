@@ -18,6 +18,8 @@ import { alertsRouter, subscribersRouter } from './routes/alerts.ts';
 import { healthRouter } from './routes/health.ts';
 import { runActionsRouter } from './routes/run-actions.ts';
 import { runEventsRouter } from './routes/run-events.ts';
+import { auditRouter } from './routes/audit.ts';
+import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
 import { publicRouter } from './web.ts';
 
@@ -80,6 +82,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use('/api/runs', runActionsRouter(deps, options, submitLimiter), runEventsRouter(deps));
   app.use('/api/alerts', alertsRouter(deps));
   app.use('/api/subscribers', subscribersRouter(deps, options));
+  app.use('/api/sites', registryRouter(deps, options));
+  app.use('/api/audit', auditRouter(deps));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

@@ -6,24 +6,31 @@ import { TariffSchema, type Tariff } from './tariff.ts';
 
 export const NotifySchema = z.object({ email: z.array(z.email('must be an e-mail address')).default([]) }).strict();
 
+/** A site's heaters, each id once. */
+export const EquipmentListSchema = z
+  .array(EquipmentSchema)
+  .min(1)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((e, i) => {
+      if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate heater id ${e.id}` });
+      seen.add(e.id);
+    });
+  });
+
 /** What a planner submits: the day's jobs, optionally the tariff and heaters (else from the registry). */
 export const RunRequestSchema = z
   .object({
     schedule: ProductionScheduleInputSchema,
     tariff: TariffSchema.optional(),
-    equipment: z
-      .array(EquipmentSchema)
-      .min(1)
-      .superRefine((list, ctx) => {
-        const seen = new Set<string>();
-        list.forEach((e, i) => {
-          if (seen.has(e.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate heater id ${e.id}` });
-          seen.add(e.id);
-        });
-      })
-      .optional(),
+    equipment: EquipmentListSchema.optional(),
     settings: SettingsSchema.default(SettingsSchema.parse({})),
     notify: NotifySchema.default({ email: [] }),
+    /**
+     * Also make this request's tariff and heaters the site's registered ones (audited). Without it
+     * they are this run's inputs only. The API lets only admins ask for it.
+     */
+    register: z.boolean().optional(),
   })
   .strict();
 
@@ -36,4 +43,6 @@ export interface IntakeOutput {
   settings: Settings;
   notify: { email: string[] };
   supplied: { tariff?: Tariff; equipment?: Equipment[] };
+  /** Present when the request asked for its tariff and heaters to be registered for the site. */
+  register?: true;
 }

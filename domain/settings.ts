@@ -35,6 +35,11 @@ export const SettingsSchema = z
      */
     deterministic: z.boolean().default(false),
     /**
+     * A tariff not in force on the schedule's days (expired, or not yet effective): `refuse` (the
+     * default when left out) fails the run with E006; `warn` uses it and says so in the report.
+     */
+    tariffValidity: z.enum(['refuse', 'warn']).optional(),
+    /**
      * minimize_cost: energy + fuel + start-ups + demand charges; minimize_tardiness: the same plus
      * tardinessCostPerHour per hour late (deadlines become soft); minimize_makespan: the end of the
      * last job; balance_resources: the busiest heater's running hours.

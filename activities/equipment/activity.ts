@@ -2,12 +2,13 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
 import { alertRaised, markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
+import { heatersAuditDetails, recordRunRegistration } from '../../db/repositories/audit.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { JsonHttpClient, PullError } from '../http-json.ts';
 import { runStep } from '../run-step.ts';
 import { ensureRecurringPull } from '../schedules.ts';
@@ -17,7 +18,7 @@ import { requestHorizon, resolveEquipment } from './resolve.ts';
 
 export function equipmentActivities(db: Db) {
   return {
-    /** Agent 3: the heaters of the site (those in the request, stored for later runs, else the registry) over the horizon. */
+    /** Agent 3: the heaters of the site (those in the request, registered only with `register: true`, else the registry) over the horizon. */
     async resolveEquipment({ runId, intake }: { runId: string; intake: StepRef }): Promise<StepRef> {
       return runStep(db, {
         runId,
@@ -32,9 +33,17 @@ export function equipmentActivities(db: Db) {
         compute: ({ request, registered }) => resolveEquipment(request, registered),
         tenant: ({ request }) => request.schedule.tenant,
         record: async (tx, { input: { request } }) => {
+          // A run's own heaters are its input only: the site's registry changes only when the request asked (and was allowed) to.
           const { schedule, supplied } = request;
+          if (!request.register || !supplied.equipment) return;
           const { startUtc, endUtc } = requestHorizon(request);
-          if (supplied.equipment) await upsertEquipment(tx, schedule.tenant, schedule.site, supplied.equipment, startUtc, endUtc);
+          await upsertEquipment(tx, schedule.tenant, schedule.site, supplied.equipment, startUtc, endUtc);
+          await recordRunRegistration(tx, runId, {
+            tenantId: schedule.tenant,
+            action: 'heaters.register',
+            target: schedule.site,
+            details: heatersAuditDetails(supplied.equipment),
+          });
         },
       });
     },

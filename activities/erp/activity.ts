@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
 import { recordErpVersion, setErpVersionRun } from '../../db/repositories/erp.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { ensureRecurringPull } from '../schedules.ts';
 import type { ErpConnector } from './config.ts';

@@ -17,6 +17,7 @@ export function toIntakeOutput(request: RunRequest): IntakeOutput {
     settings: request.settings,
     notify: request.notify,
     supplied: { tariff: request.tariff, equipment: request.equipment },
+    ...(request.register ? { register: true as const } : {}),
   };
 }
 

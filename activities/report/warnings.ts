@@ -1,4 +1,5 @@
 import { dec } from '../../domain/decimal.ts';
+import { tariffOutOfForce } from '../../domain/tariff-validity.ts';
 import { kw, percent } from './format.ts';
 import type { ReportInput } from './input.ts';
 
@@ -12,7 +13,7 @@ export const PEAK_MARGIN = 0.9;
 /** Savings below this percentage are reported as low. */
 export const LOW_SAVINGS_PERCENT = 5;
 
-/** What a reader must know before trusting the figures: jobs left out, a search cut short, a peak near its limit. */
+/** What a reader must know before trusting the figures: jobs left out, a search cut short, a peak near its limit, a tariff out of force. */
 export function reportWarnings({ plan, cost, problem }: ReportInput): ReportWarning[] {
   const out: ReportWarning[] = [];
   if (plan.unscheduled.length) {
@@ -29,6 +30,8 @@ export function reportWarnings({ plan, cost, problem }: ReportInput): ReportWarn
     out.push({ severity: 'info', text: `The solver stopped at ${how}: the plan is ${bound}.` });
   }
   for (const note of plan.solver.notes) out.push({ severity: 'info', text: note });
+  const outOfForce = tariffOutOfForce(problem.tariff, problem.schedule);
+  if (outOfForce) out.push({ severity: 'warning', text: `The tariff is not in force on these days: ${outOfForce.message}.` });
   const limit = problem.settings.peakLimitKw;
   const peak = dec(cost.optimized.totals.peakKw);
   if (limit !== undefined && peak.greaterThanOrEqualTo(dec(limit).times(PEAK_MARGIN))) {

@@ -1,12 +1,13 @@
 import type { Db } from '../../db/client.ts';
 import { earlierRunPeaks } from '../../db/repositories/billing.ts';
+import { recordRunRegistration, tariffAuditDetails } from '../../db/repositories/audit.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import { findTariff, storedTariffHash, upsertTariff } from '../../db/repositories/tariffs.ts';
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import { runStep } from '../run-step.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { resolveTariff } from './resolve.ts';
 import {
   fetchTariffDocument,
@@ -20,7 +21,7 @@ import {
 
 export function tariffActivities(db: Db) {
   return {
-    /** Agent 2: the tariff from the request (stored for later runs) or the site's registry, per slot, with its demand floors. */
+    /** Agent 2: the tariff from the request (registered for the site only with `register: true`) or the site's registry, per slot, with its demand floors. */
     async resolveTariff({ runId, intake }: { runId: string; intake: StepRef }): Promise<StepRef> {
       return runStep(db, {
         runId,
@@ -38,8 +39,16 @@ export function tariffActivities(db: Db) {
         compute: ({ request, registered, earlierRuns }) => resolveTariff(request, registered, earlierRuns),
         tenant: ({ request }) => request.schedule.tenant,
         record: async (tx, { input: { request } }) => {
+          // A run's own tariff is its input only: the site's registry changes only when the request asked (and was allowed) to.
           const { schedule, supplied } = request;
-          if (supplied.tariff) await upsertTariff(tx, schedule.tenant, schedule.site, supplied.tariff);
+          if (!request.register || !supplied.tariff) return;
+          await upsertTariff(tx, schedule.tenant, schedule.site, supplied.tariff);
+          await recordRunRegistration(tx, runId, {
+            tenantId: schedule.tenant,
+            action: 'tariff.register',
+            target: schedule.site,
+            details: tariffAuditDetails(supplied.tariff),
+          });
         },
       });
     },

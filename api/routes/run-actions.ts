@@ -4,7 +4,7 @@ import { readRunRequest } from '../../activities/intake/registry.ts';
 import { loadRunInput, type StoredInput } from '../../db/repositories/run-inputs.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { RunRequest } from '../../domain/run-request.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { loadPlanView } from '../../runs/plan-view.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { principalOf, requireRole } from '../auth.ts';

@@ -6,7 +6,7 @@ import { readRunRequest, type IntakeRead } from '../../activities/intake/registr
 import { DomainError } from '../../domain/errors.ts';
 import { RunRequestSchema, type RunRequest } from '../../domain/run-request.ts';
 import { unsafeTextProblems } from '../../domain/unsafe-text.ts';
-import { recordAudit } from '../../runs/audit.ts';
+import { recordAudit } from '../../db/repositories/audit.ts';
 import { tenantRuns, type TenantScope } from '../../runs/read.ts';
 import { IdempotencyKeyReused, submitRun, WorkflowNotStarted } from '../../runs/submit.ts';
 import { progressQuery } from '../../workflows/optimization-run.ts';
@@ -177,6 +177,11 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
     if (principal.tenant !== null && request.schedule.tenant !== principal.tenant) {
       throw forbidden('a run can only be submitted for your own tenant', [
         { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
+      ]);
+    }
+    if (request.register && !principal.roles.includes('admin')) {
+      throw forbidden('only an admin may register a run’s tariff and heaters for the site', [
+        { path: 'body.register', message: 'leave it out: the tariff and heaters are then this run’s inputs only' },
       ]);
     }
     checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);

@@ -61,6 +61,16 @@ describe('every route × every role', () => {
       body: { userId: 'u1', email: 'u1@plant.example' },
       ok: 200,
     }),
+    'GET /api/sites/:siteId/tariffs': async () => ({ method: 'GET', path: '/api/sites/plant-1/tariffs', ok: 200 }),
+    'GET /api/sites/:siteId/tariff': async () => ({
+      method: 'GET',
+      path: `/api/sites/plant-1/tariff?date=${example.schedule.scheduleDate}`,
+      ok: 200,
+    }),
+    'PUT /api/sites/:siteId/tariff': async () => ({ method: 'PUT', path: '/api/sites/plant-1/tariff', body: example.tariff, ok: 200 }),
+    'GET /api/sites/:siteId/heaters': async () => ({ method: 'GET', path: '/api/sites/plant-1/heaters', ok: 200 }),
+    'PUT /api/sites/:siteId/heaters': async () => ({ method: 'PUT', path: '/api/sites/plant-1/heaters', body: example.equipment, ok: 200 }),
+    'GET /api/audit': async () => ({ method: 'GET', path: '/api/audit', ok: 200 }),
   };
 
   beforeAll(async () => {
@@ -71,6 +81,8 @@ describe('every route × every role', () => {
     alertId = (
       await storeAlert(api.deps.db, AlertSchema.parse(erpSyncFailed({ tenantId: TENANT, system: 'SAP', occurrence: 'o', error: 'e' })))
     ).alertId;
+    const admin = await token(TENANT, ['admin']);
+    expect((await call(api.base, 'PUT', '/api/sites/plant-1/tariff', { token: admin, body: example.tariff })).status).toBe(200);
     for (const [kind, type] of [
       ['report.json', 'application/json'],
       ['report.txt', 'text/plain; charset=utf-8'],

@@ -214,7 +214,9 @@ describe('an optimisation run on the real Temporal server and Postgres', () => {
     expect(await runRow(p, id)).toMatchObject({ status: 'FAILED', errorCode: 'E006' });
   });
 
-  it('reuses the registered tariff and heaters when a later request omits them', async () => {
+  it('reuses the tariff and heaters a run registered (register: true) when a later request omits them', async () => {
+    const registering = await p.submit({ ...example, register: true });
+    await p.client.workflow.getHandle(registering).result();
     const lean = structuredClone(example);
     delete lean.tariff;
     delete lean.equipment;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,27 +6,11 @@ import { RECONCILE_SCHEDULE_ID } from '../../activities/runs/activity.ts';
 import { optimizationRuns, runInputs } from '../../db/schema.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
 import { generateRequest } from '../../examples/generate.ts';
-import { freePort } from '../../infra/ports.ts';
 import { describeFailure } from '../../workflows/failure.ts';
 import { progressQuery } from '../../workflows/optimization-run.ts';
 import { runReconciliation } from '../../workflows/reconcile-runs.ts';
 import { runRow, startTestPipeline, waitFor, type TestPipeline } from '../support/pipeline.ts';
-
-/** An SMTP server that accepts connections and never says a word. */
-async function silentSmtp(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => sockets.add(socket));
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => resolve());
-      }),
-  };
-}
+import { silentSmtp } from '../support/smtp.ts';
 
 const small = (seed: number) => generateRequest({ seed, jobs: 4, heaters: 2, timeLimitSeconds: 5 });
 

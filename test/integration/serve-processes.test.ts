@@ -1,96 +1,40 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type DbHandle } from '../../db/client.ts';
-import { freePort, isListening } from '../../infra/ports.ts';
 import { processAlive } from '../../infra/processes.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { hardRequest, waitFor } from '../support/pipeline.ts';
 import { descendants, startCli, workerProcesses, type CliProcess } from '../support/processes.ts';
+import { serveStack, type ServeStack } from '../support/serve.ts';
 
 const example = readFileSync(new URL('../../examples/plant-day.json', import.meta.url), 'utf8');
 const STEP_TIMEOUT = 400_000;
-
-/** A Temporal port whose UI port (port + 1000) is free too. */
-async function temporalPort(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port + 1000 < 65536 && !(await isListening('127.0.0.1', port + 1000))) return port;
-  }
-}
 
 /**
  * `heatscheduler serve` as a child process of the test, on a data directory and ports of its own:
  * it keeps its workers alive, leaves nothing behind when stopped, and cleans up after a kill -9.
  */
 describe('serve supervises its processes', () => {
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  let temporalAddress: string;
-  let databaseUrl: string;
-  const started: CliProcess[] = [];
+  let stack: ServeStack;
   let serve: CliProcess;
 
-  const startServe = async () => {
-    const p = startCli(['serve'], env);
-    started.push(p);
-    await p.waitForLine(/HeatScheduler API on/, 240_000);
-    return p;
-  };
-  /** Runs `fn` with a client and a database connection to the stack `serve` runs. */
-  const withStack = async <T>(fn: (client: Client, db: DbHandle) => Promise<T>): Promise<T> => {
-    const db = openDb(databaseUrl);
-    const connection = await Connection.connect({ address: temporalAddress });
-    try {
-      return await fn(new Client({ connection }), db);
-    } finally {
-      await connection.close();
-      await db.close();
-    }
-  };
+  const startServe = () => stack.start();
+  const withStack: ServeStack['withStack'] = (fn) => stack.withStack(fn);
   const runToCompletion = (content: string) =>
     withStack(async (client, db) => {
       const { runId } = await submitRun(db.db, client, { content, format: 'json' });
       await client.workflow.getHandle(runId).result();
       return runId;
     });
-  const runStatus = (runId: string) =>
-    withStack(async (_client, db) => {
-      const { rows } = await db.pool.query<{ status: string }>('select status from optimization_runs where run_id = $1', [runId]);
-      return rows[0]?.status;
-    });
-  const workerPid = (kind: 'pipeline' | 'solver') => {
-    const found = workerProcesses(temporalAddress).filter((w) => w.kind === kind);
-    expect(found).toHaveLength(1);
-    return found[0].pid;
-  };
+  const runStatus = (runId: string) => stack.runStatus(runId);
+  const workerPid = (kind: 'pipeline' | 'solver') => stack.workerPid(kind);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'heatscheduler-serve-'));
-    const [port, pgPort, apiPort] = [await temporalPort(), await freePort(), await freePort()];
-    temporalAddress = `127.0.0.1:${port}`;
-    databaseUrl = `postgres://heatscheduler:heatscheduler@127.0.0.1:${pgPort}/heatscheduler`;
-    env = { ...process.env, LOG_LEVEL: 'warn' };
-    for (const key of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL']) delete env[key];
-    Object.assign(env, {
-      HEATSCHEDULER_DATA_DIR: dir,
-      HEATSCHEDULER_TEMPORAL_PORT: String(port),
-      HEATSCHEDULER_PG_PORT: String(pgPort),
-      PORT: String(apiPort),
-    });
+    stack = await serveStack();
   });
 
   afterAll(async () => {
-    // Whatever a failed step left: every process below each serve, then the serves.
-    const leftovers = started.flatMap((p) => (p.child.pid ? descendants(p.child.pid) : []));
-    await Promise.all(started.map((p) => p.kill()));
-    for (const pid of [...leftovers, ...workerProcesses(temporalAddress).map((w) => w.pid)]) {
-      if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-    }
-    await rm(dir, { recursive: true, force: true });
+    await stack?.cleanup();
   });
 
   it(
@@ -120,10 +64,10 @@ describe('serve supervises its processes', () => {
       await withStack((client) => client.workflow.getHandle(runId).result());
       expect(await runStatus(runId)).toBe('SUCCESS');
       // verify reads Postgres only; with Temporal up it exits 0 (it used to crash with "Channel has been shut down").
-      const verify = startCli(['verify', runId], env);
+      const verify = startCli(['verify', runId], stack.env);
       expect(await verify.exited).toEqual({ code: 0, signal: null });
       expect(verify.lines.join('\n')).toContain(`chain of run ${runId} verified`);
-      const bad = startCli(['verify', 'abc'], env);
+      const bad = startCli(['verify', 'abc'], stack.env);
       expect((await bad.exited).code).toBe(2);
       expect(bad.lines.join('\n')).toContain('"abc" is not a run id');
     },
@@ -142,7 +86,7 @@ describe('serve supervises its processes', () => {
       serve = await startServe();
       for (const pid of left) expect(processAlive(pid), `pid ${pid} of the killed serve`).toBe(false);
       expect(serve.lines.join('\n')).toMatch(new RegExp(`stopped what an earlier HeatScheduler \\(pid ${killed}\\) left running`));
-      const workers = workerProcesses(temporalAddress);
+      const workers = workerProcesses(stack.temporalAddress);
       expect(workers.map((w) => w.kind).sort()).toEqual(['pipeline', 'solver']);
       expect(await runStatus(await runToCompletion(example))).toBe('SUCCESS');
     },
@@ -156,8 +100,8 @@ describe('serve supervises its processes', () => {
       serve.child.kill('SIGTERM');
       expect(await serve.exited).toEqual({ code: 0, signal: null });
       for (const pid of children) expect(processAlive(pid), `pid ${pid} of the stopped serve`).toBe(false);
-      expect(existsSync(join(dir, 'stack.json'))).toBe(false);
-      expect(workerProcesses(temporalAddress)).toEqual([]);
+      expect(existsSync(join(stack.dir, 'stack.json'))).toBe(false);
+      expect(workerProcesses(stack.temporalAddress)).toEqual([]);
 
       serve = await startServe();
       expect(serve.lines.join('\n')).not.toMatch(/left running|reusing|already running/);
