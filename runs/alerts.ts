@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import { acknowledgeAlertRow, type AlertRow } from '../db/repositories/alerts.ts';
@@ -25,6 +26,12 @@ export async function raiseAlert(client: Client, input: AlertInput): Promise<{ w
     throw err;
   }
 }
+
+/** How an activity raises an alert; the pulls take one so that their tests can watch what is raised. */
+export type RaiseAlert = (alert: AlertInput) => Promise<{ workflowId: string; alreadyRaised: boolean }>;
+
+/** raiseAlert from inside an activity, with the worker's own Temporal client. */
+export const raiseAlertFromActivity: RaiseAlert = (alert) => raiseAlert(Context.current().client, alert);
 
 /** Records the acknowledgement (the first stands) and tells the alert's workflow, which then does not escalate. */
 export async function acknowledgeAlert(

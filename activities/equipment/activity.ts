@@ -1,15 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
-import { alertRaised, markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
+import { alertStored } from '../../db/repositories/alerts.ts';
+import { markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
 import { heatersAuditDetails, recordRunRegistration } from '../../db/repositories/audit.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
-import { recordAudit } from '../../db/repositories/audit.ts';
+import { raiseAlertFromActivity, type RaiseAlert } from '../../runs/alerts.ts';
 import { JsonHttpClient, PullError } from '../http-json.ts';
+import { equipmentReportedUnavailable } from '../notify/rules.ts';
 import { runStep } from '../run-step.ts';
 import { ensureRecurringPull } from '../schedules.ts';
 import type { BmsConfig } from './bms-config.ts';
@@ -60,16 +62,14 @@ export interface StatusPullResult {
   meteredPeakKw?: number;
 }
 
-const UNAVAILABLE = 'alert.equipment_unavailable';
-
 /** The live status pull from the site's SCADA/BMS gateway (BMS_* variables). */
-export function equipmentStatusActivities(db: Db, bms: BmsConfig | undefined) {
+export function equipmentStatusActivities(db: Db, bms: BmsConfig | undefined, raise: RaiseAlert = raiseAlertFromActivity) {
   let http: JsonHttpClient | undefined;
   return {
     /**
      * Reads the heaters' status; a heater reported down is kept out of new plans for the hold time,
      * and every successful run whose plan still needs it raises `equipment_unavailable` (once per
-     * run and heater; an audit row until notifications' raiseAlert exists).
+     * run and heater).
      */
     async pullEquipmentStatus(): Promise<StatusPullResult> {
       if (!bms) throw ApplicationFailure.nonRetryable('this worker has no BMS configured (BMS_STATUS_URL)', 'BMS_NOT_CONFIGURED');
@@ -85,16 +85,16 @@ export function equipmentStatusActivities(db: Db, bms: BmsConfig | undefined) {
       const alerts: StatusPullResult['alerts'] = [];
       for (const { runId, heaters } of runsHit(await plannedUses(db, bms.tenant, bms.site, offline, now), offline, now)) {
         for (const heater of heaters) {
-          const target = `${runId} ${heater}`;
-          if (await alertRaised(db, bms.tenant, UNAVAILABLE, target)) continue;
-          const state = status.heaters.find((h) => h.id === heater)?.state;
-          await recordAudit(db, {
+          const state = status.heaters.find((h) => h.id === heater)?.state ?? 'down';
+          const alert = equipmentReportedUnavailable({
             tenantId: bms.tenant,
-            actor: 'bms',
-            action: UNAVAILABLE,
-            target,
-            details: { runId, heater, site: bms.site, state },
+            equipmentId: heater,
+            runId,
+            from: now.toISOString(),
+            reason: `the BMS of ${bms.site} reports it ${state}, and run ${runId} plans it`,
           });
+          if (await alertStored(db, alert)) continue;
+          if ((await raise(alert)).alreadyRaised) continue;
           alerts.push({ runId, heater });
         }
       }

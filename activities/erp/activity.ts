@@ -4,8 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client.ts';
 import { recordErpVersion, setErpVersionRun } from '../../db/repositories/erp.ts';
 import { TASK_QUEUES } from '../../domain/pipeline.ts';
-import { recordAudit } from '../../db/repositories/audit.ts';
+import { raiseAlertFromActivity, type RaiseAlert } from '../../runs/alerts.ts';
 import { submitRun } from '../../runs/submit.ts';
+import { erpSyncFailed, failureOccurrence } from '../notify/rules.ts';
 import { ensureRecurringPull } from '../schedules.ts';
 import type { ErpConnector } from './config.ts';
 import { ErpClient, PullError } from './connector.ts';
@@ -24,7 +25,7 @@ export interface ErpPullResult {
 }
 
 /** The ERP pull's activities, for the connectors this worker knows (their secrets stay in the worker, out of workflow history). */
-export function erpActivities(db: Db, connectors: readonly ErpConnector[]) {
+export function erpActivities(db: Db, connectors: readonly ErpConnector[], raise: RaiseAlert = raiseAlertFromActivity) {
   const clients = new Map<string, ErpClient>();
   const connectorNamed = (name: string) => {
     const connector = connectors.find((c) => c.name === name);
@@ -66,18 +67,15 @@ export function erpActivities(db: Db, connectors: readonly ErpConnector[]) {
     },
 
     /**
-     * `erp_sync_failed` once the pull's retries are spent. Placeholder until notifications'
-     * raiseAlert lands: the alert is an audit row (action `alert.erp_sync_failed`).
+     * `erp_sync_failed` once the pull's retries are spent: one alert per connector, day and failure,
+     * however many pulls of the day fail the same way.
      */
     async raiseErpSyncFailed({ connector: name, message }: { connector: string; message: string }): Promise<void> {
       const connector = connectorNamed(name);
-      await recordAudit(db, {
-        tenantId: connector.site.tenant,
-        actor: `erp ${name}`,
-        action: 'alert.erp_sync_failed',
-        target: connector.site.site,
-        details: { connector: name, message: message.slice(0, 4000) },
-      });
+      const error = message.slice(0, 4000);
+      await raise(
+        erpSyncFailed({ tenantId: connector.site.tenant, system: name, occurrence: failureOccurrence(new Date(), error), error }),
+      );
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { AlertThresholdsSchema, type AlertInput, type Severity } from '../../domain/alerts.ts';
 import type { CostStatement } from '../../domain/cost.ts';
@@ -134,6 +135,14 @@ export function optimizationFailed(failure: { tenantId: string; runId: string; c
 }
 
 /**
+ * The occurrence of a pull's failure: its UTC day and the failure's fingerprint, so the same failure
+ * repeated all day (a pull every 15 minutes) is one alert, and a new failure or a new day another.
+ */
+export function failureOccurrence(at: Date, error: string): string {
+  return `${at.toISOString().slice(0, 10)}#${createHash('sha256').update(error).digest('hex').slice(0, 8)}`;
+}
+
+/**
  * For the ERP connector: a sync that failed. `occurrence` tells one failure from the next (the
  * import's date or batch id): the same occurrence raised twice is one alert.
  */
@@ -162,17 +171,19 @@ export function tariffUpdateFailed(failure: { tenantId: string; tariffId: string
   };
 }
 
-/** For the equipment status source: a heater reported out of service. */
+/** For the equipment status source: a heater reported out of service (with `runId`: one a plan still needs). */
 export function equipmentReportedUnavailable(report: {
   tenantId: string;
   equipmentId: string;
   from: string;
   to?: string;
   reason: string;
+  runId?: string;
 }): AlertInput {
   return {
     tenantId: report.tenantId,
-    subject: `${report.equipmentId}@${report.from}`,
+    ...(report.runId ? { runId: report.runId } : {}),
+    subject: `${report.equipmentId}@${report.runId ?? report.from}`,
     rule: 'equipment_unavailable',
     severity: 'warning',
     title: `Heater ${report.equipmentId} unavailable`,

@@ -6,15 +6,15 @@ import { findTariff, storedTariffHash, upsertTariff } from '../../db/repositorie
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
+import { raiseAlertFromActivity, type RaiseAlert } from '../../runs/alerts.ts';
+import { failureOccurrence, tariffUpdateFailed } from '../notify/rules.ts';
 import { runStep } from '../run-step.ts';
-import { recordAudit } from '../../db/repositories/audit.ts';
 import { resolveTariff } from './resolve.ts';
 import {
   fetchTariffDocument,
   pullOutcome,
   readPulledTariff,
   tariffHash,
-  TARIFF_UPDATE_FAILED,
   type ConfiguredTariffSource,
   type TariffPullResult,
 } from './pull.ts';
@@ -56,7 +56,7 @@ export function tariffActivities(db: Db) {
 }
 
 /** The scheduled pull of each configured site's tariff (sources from TARIFF_SOURCES_FILE, keys included). */
-export function tariffPullActivities(db: Db, sources: ConfiguredTariffSource[]) {
+export function tariffPullActivities(db: Db, sources: ConfiguredTariffSource[], raise: RaiseAlert = raiseAlertFromActivity) {
   const sourceOf = (tenant: string, site: string) => {
     const source = sources.find((s) => s.tenant === tenant && s.site === site);
     if (!source) throw new DomainError(ErrorCode.TARIFF_NOT_FOUND, `no tariff source is configured for ${tenant}/${site}`);
@@ -74,18 +74,11 @@ export function tariffPullActivities(db: Db, sources: ConfiguredTariffSource[]) 
       return { outcome, tenant, site, tariffName: tariff.name, effectiveDate: tariff.effectiveDate, hash, notes };
     },
 
-    /**
-     * Raises `tariff_update_failed` for the site. Placeholder until the alerts module lands
-     * (`raiseAlert`, results2): an audit entry `alert.tariff_update_failed`.
-     */
+    /** Raises `tariff_update_failed` for the site: one alert per site, day and failure; plans keep the stored tariff. */
     async raiseTariffUpdateFailed({ tenant, site, message }: { tenant: string; site: string; message: string }): Promise<void> {
-      await recordAudit(db, {
-        tenantId: tenant,
-        actor: 'tariffPull',
-        action: `alert.${TARIFF_UPDATE_FAILED}`,
-        target: site,
-        details: { message },
-      });
+      await raise(
+        tariffUpdateFailed({ tenantId: tenant, tariffId: site, occurrence: failureOccurrence(new Date(), message), error: message }),
+      );
     },
   };
 }

@@ -155,9 +155,6 @@ export function pullOutcome(pulledHash: string, storedHash: string | undefined):
   return storedHash === pulledHash ? 'unchanged' : 'replaced';
 }
 
-/** The alert a pull raises when its retries run out (or its data can never be read). */
-export const TARIFF_UPDATE_FAILED = 'tariff_update_failed';
-
 /** What one pull of a site's tariff did. */
 export interface TariffPullResult {
   outcome: PullOutcome | 'failed';

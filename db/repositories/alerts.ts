@@ -20,6 +20,16 @@ export async function storeAlert(db: Db, alert: Alert): Promise<AlertRow> {
   return row;
 }
 
+/** Whether the alert of this (tenant, rule, subject) has been stored already. */
+export async function alertStored(db: Db, alert: Pick<Alert, 'tenantId' | 'rule' | 'subject'>): Promise<boolean> {
+  const [row] = await db
+    .select({ alertId: alerts.alertId })
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, alert.tenantId), eq(alerts.rule, alert.rule), eq(alerts.subject, alert.subject)))
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function loadAlert(db: Db, alertId: string): Promise<AlertRow | undefined> {
   const [row] = await db.select().from(alerts).where(eq(alerts.alertId, alertId));
   return row;

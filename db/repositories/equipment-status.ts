@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { PlannedUse } from '../../activities/equipment/status.ts';
 import type { Db } from '../client.ts';
-import { auditEntries, equipmentAvailability, heatingEquipment, optimizationRuns, optimizedAssignments } from '../schema.ts';
+import { equipmentAvailability, heatingEquipment, optimizationRuns, optimizedAssignments } from '../schema.ts';
 
 /** The ids and row ids of the site's registered heaters. */
 export async function siteHeaters(db: Db, tenantId: string, siteId: string): Promise<Map<string, string>> {
@@ -47,14 +47,4 @@ export async function plannedUses(db: Db, tenantId: string, siteId: string, heat
         gt(optimizedAssignments.scheduledEnd, now),
       ),
     );
-}
-
-/** Whether this alert (by tenant, action and target) was raised before. */
-export async function alertRaised(db: Db, tenantId: string, action: string, target: string): Promise<boolean> {
-  const [row] = await db
-    .select({ id: auditEntries.auditId })
-    .from(auditEntries)
-    .where(and(eq(auditEntries.tenantId, tenantId), eq(auditEntries.action, action), eq(auditEntries.target, target)))
-    .limit(1);
-  return row !== undefined;
 }

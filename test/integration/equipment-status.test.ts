@@ -10,8 +10,12 @@ import { parseSubmission } from '../../activities/intake/parse.ts';
 import { openDb, type DbHandle } from '../../db/client.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
 import { insertSchedule } from '../../db/repositories/schedules.ts';
-import { auditEntries, optimizationRuns, optimizedAssignments, productionJobs } from '../../db/schema.ts';
+import { storeAlert } from '../../db/repositories/alerts.ts';
+import { optimizationRuns, optimizedAssignments, productionJobs } from '../../db/schema.ts';
+import { AlertSchema, type AlertInput } from '../../domain/alerts.ts';
 import { EquipmentSchema } from '../../domain/equipment.ts';
+import type { RaiseAlert } from '../../runs/alerts.ts';
+import { alertWorkflowId } from '../../workflows/alert.ts';
 
 const TENANT = 'bms-tenant';
 const HOUR = 3_600_000;
@@ -59,10 +63,18 @@ describe('the SCADA/BMS status pull (a local BMS gateway, the suite Postgres)', 
     await handle.db.insert(optimizedAssignments).values({ ...row, ...figures, plan: 'optimized' });
   }
 
+  /** What the pull raised; each alert stored as the alert workflow's first step stores it. */
+  const raised: AlertInput[] = [];
+  const raise: RaiseAlert = async (alert) => {
+    raised.push(alert);
+    await storeAlert(handle.db, AlertSchema.parse(alert));
+    return { workflowId: alertWorkflowId(alert), alreadyRaised: false };
+  };
   const pull = () =>
     equipmentStatusActivities(
       handle.db,
       BmsConfigSchema.parse({ url: `${base}/status`, tenant: TENANT, site, patience: { attempts: 1 } }),
+      raise,
     ).pullEquipmentStatus();
 
   beforeAll(async () => {
@@ -105,10 +117,16 @@ describe('the SCADA/BMS status pull (a local BMS gateway, the suite Postgres)', 
     expect(registry.find((h) => h.id === 'H2')?.unavailability).toMatchObject([{ reason: 'offline', notes: 'reported by the BMS' }]);
     expect(registry.find((h) => h.id === 'H1')?.unavailability).toEqual([]);
     expect((await pull()).alerts).toEqual([]);
-    const alerts = await handle.db.select().from(auditEntries).where(eq(auditEntries.tenantId, TENANT));
-    expect(alerts.map((a) => [a.action, a.target, a.details.state])).toEqual([
-      ['alert.equipment_unavailable', `${runs.current} H2`, 'fault'],
-    ]);
+    // One alert for the run that still needs H2 (not for the run that has ended), not raised again by the second pull.
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({
+      tenantId: TENANT,
+      rule: 'equipment_unavailable',
+      severity: 'warning',
+      runId: runs.current,
+      subject: `H2@${runs.current}`,
+    });
+    expect(raised[0].text).toContain(`reports it fault, and run ${runs.current} plans it`);
   });
 
   it('refuses an answer of the wrong shape for good, naming the field', async () => {

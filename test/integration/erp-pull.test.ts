@@ -7,7 +7,8 @@ import { ensureErpSchedule, erpActivities, erpScheduleId, type ErpPullResult } f
 import { ErpConnectorSchema, type ErpConnector } from '../../activities/erp/config.ts';
 import { activityInterceptors } from '../../activities/failures.ts';
 import { openDb, type DbHandle } from '../../db/client.ts';
-import { auditEntries, erpScheduleVersions } from '../../db/schema.ts';
+import { erpScheduleVersions } from '../../db/schema.ts';
+import type { AlertInput } from '../../domain/alerts.ts';
 import { spawnWorker } from '../../infra/worker-process.ts';
 import { WORKFLOWS_PATH } from '../../workers/common.ts';
 import { FakeErp, order } from '../erp/fake-erp.ts';
@@ -27,6 +28,8 @@ describe('the erpPull workflow on its Temporal Schedule (real dev server, Postgr
   let connector: ErpConnector;
   let busy: ErpConnector;
   const schedules: ScheduleHandle[] = [];
+  /** The alerts the pulls raised (the alert workflow itself is tested in alerts.test.ts). */
+  const raised: AlertInput[] = [];
 
   const connectorNamed = (name: string) =>
     ErpConnectorSchema.parse({
@@ -70,7 +73,10 @@ describe('the erpPull workflow on its Temporal Schedule (real dev server, Postgr
       connection: workerConnection,
       taskQueue: TASK_QUEUE,
       workflowsPath: WORKFLOWS_PATH,
-      activities: erpActivities(handle.db, [connector, busy]),
+      activities: erpActivities(handle.db, [connector, busy], async (alert) => {
+        raised.push(alert);
+        return { workflowId: 'recorded', alreadyRaised: false };
+      }),
       interceptors: { activity: activityInterceptors },
     });
     running = worker.run();
@@ -142,17 +148,13 @@ describe('the erpPull workflow on its Temporal Schedule (real dev server, Postgr
       .execute('erpPull', { taskQueue: TASK_QUEUE, workflowId: `erp-bad-${randomUUID()}`, args: [{ connector: connector.name, retry }] })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowFailedError);
-    const alerts = await handle.db
-      .select()
-      .from(auditEntries)
-      .where(
-        and(eq(auditEntries.tenantId, TENANT), eq(auditEntries.action, 'alert.erp_sync_failed'), eq(auditEntries.target, connector.name)),
-      )
-      .orderBy(auditEntries.createdAt);
-    expect(alerts.map((a) => a.details.message)).toEqual([
-      'page 1: HTTP 500 Internal Server Error (after 2 tries)',
-      expect.stringContaining('schedule.jobs[0].heatingKwh'),
+    const alerts = raised.filter((a) => a.rule === 'erp_sync_failed' && a.facts?.system === connector.name);
+    expect(alerts.map((a) => [a.tenantId, a.severity, a.text])).toEqual([
+      [TENANT, 'critical', expect.stringMatching(/failed: page 1: HTTP 500 Internal Server Error \(after 2 tries\)$/)],
+      [TENANT, 'critical', expect.stringContaining('schedule.jobs[0].heatingKwh')],
     ]);
+    // Two different failures of the day are two alerts; the same failure again would be the first one.
+    expect(new Set(alerts.map((a) => a.subject)).size).toBe(2);
     expect(await versions(connector)).toHaveLength(2);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TariffPullResult } from '../../activities/tariff/pull.ts';
-import { auditEntries, energyTariffs } from '../../db/schema.ts';
+import { alerts as alertRows, energyTariffs } from '../../db/schema.ts';
 import { tariffPullScheduleId } from '../../workers/tariff-schedules.ts';
 import { startTestPipeline, waitFor, type TestPipeline } from '../support/pipeline.ts';
 import { startTariffService, type Behaviour } from '../tariff/tariff-service.ts';
@@ -70,8 +70,11 @@ describe('the scheduled tariff pull', () => {
   const alerts = () =>
     p.db
       .select()
-      .from(auditEntries)
-      .where(and(eq(auditEntries.tenantId, TENANT), eq(auditEntries.action, 'alert.tariff_update_failed')));
+      .from(alertRows)
+      .where(and(eq(alertRows.tenantId, TENANT), eq(alertRows.rule, 'tariff_update_failed')))
+      .orderBy(alertRows.createdAt);
+  /** The alert workflow stores the alert on its own: wait until `n` are stored. */
+  const alertsStored = (n: number) => waitFor(`${n} tariff alert(s)`, async () => ((await alerts()).length >= n ? alerts() : undefined));
 
   it('is a Schedule the pipeline worker created at start-up: daily, overlap skip, the site in its arguments and no key', async () => {
     const schedule = await p.client.schedule.getHandle(scheduleId).describe();
@@ -111,9 +114,10 @@ describe('the scheduled tariff pull', () => {
     expect(result.outcome).toBe('failed');
     expect(result.message).toBe(`${service.url}/tariffs/${SITE} no answer within 1000 ms`);
     expect(service.requests).toHaveLength(3);
-    const raised = await alerts();
+    const raised = await alertsStored(1);
     expect(raised).toHaveLength(1);
-    expect(raised[0]).toMatchObject({ actor: 'tariffPull', target: SITE, details: { message: result.message } });
+    expect(raised[0]).toMatchObject({ severity: 'warning', title: `Tariff update of ${SITE} failed`, facts: { tariffId: SITE } });
+    expect(raised[0].text).toContain(result.message!);
     expect(await storedVersions()).toHaveLength(2);
   });
 
@@ -125,7 +129,7 @@ describe('the scheduled tariff pull', () => {
       `tariff service ${service.url}/tariffs/${SITE} (${TENANT}/${SITE}) sent an invalid tariff: tariff.periods[0].energyRate: Too small: expected number to be >=0`,
     );
     expect(service.requests).toHaveLength(1);
-    expect(await alerts()).toHaveLength(2);
+    expect(await alertsStored(2)).toHaveLength(2);
   });
 
   it('is made sure of again at every start: a restarted worker keeps one Schedule and brings it to the configured cron', async () => {

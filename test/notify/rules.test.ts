@@ -4,6 +4,7 @@ import {
   equipmentReportedUnavailable,
   equipmentUnavailable,
   erpSyncFailed,
+  failureOccurrence,
   optimizationFailed,
   peakNearLimit,
   runAlerts,
@@ -14,8 +15,8 @@ import { costStatement } from '../../activities/cost/statement.ts';
 import { AlertSchema } from '../../domain/alerts.ts';
 import { plantDayInput } from '../report/fixture.ts';
 
-// The plant day: saves USD 10,147.53 (46.8 %), peak 180 kW against a 700 kW limit, J-110 ends 23:45 at its
-// 23:45 deadline, HTR-003 in maintenance 06:00-14:00 (site time).
+// The plant day: saves USD 213.86 (24.1 %), peak 265.7 kW against a 700 kW limit, J-111 and J-107 end at
+// their deadlines (21:00, 23:45) and J-106 14 min before its own, HTR-003 in maintenance 06:00-14:00 (site time).
 const RUN = '8f7c1f2e-0000-4000-8000-000000000001';
 
 describe('alert rules over a finished run', () => {
@@ -27,15 +28,17 @@ describe('alert rules over a finished run', () => {
     ]);
     for (const a of alerts) expect(AlertSchema.safeParse(a).success).toBe(true);
     expect(alerts[0]).toMatchObject({ tenantId: 'acme-metals', runId: RUN, subject: RUN });
-    expect(alerts[0].text).toBe('J-110 ends 23:45, 0 min before its deadline.');
+    expect(alerts[0].text).toBe(
+      'J-111 ends 21:00, 0 min before its deadline; J-106 ends 23:45, 14 min before its deadline; J-107 ends 23:45, 0 min before its deadline.',
+    );
     expect(alerts[1].text).toBe('HTR-003 (Gas boiler 3) maintenance 11-24 06:00 to 11-24 14:00.');
   });
 
-  it('savings below the threshold: none at 46.8 % against the default 5 %, a warning against 50 %', () => {
+  it('savings below the threshold: none at 24.1 % against the default 5 %, a warning against 50 %', () => {
     expect(savingsBelowThreshold(plantDayInput())).toBeNull();
     const alert = savingsBelowThreshold(plantDayInput({ alerts: { savingsBelowPercent: 50 } }))!;
     expect(alert).toMatchObject({ rule: 'savings_below_threshold', severity: 'warning', facts: { thresholdPercent: 50 } });
-    expect(alert.text).toBe('The plan saves USD 10,147.53 (46.8 %), under the 50 % threshold.');
+    expect(alert.text).toBe('The plan saves USD 213.86 (24.1 %), under the 50 % threshold.');
   });
 
   it('savings below the threshold: a plan dearer than the baseline says how much more it costs; a zero baseline raises nothing', () => {
@@ -47,17 +50,17 @@ describe('alert rules over a finished run', () => {
     expect(savingsBelowThreshold(input)).toBeNull();
   });
 
-  it('peak within 10 % of the limit: none at 180 of 700 kW, a warning at 180 of 195 kW (from 175.5), critical over 170 kW', () => {
+  it('peak within 10 % of the limit: none at 265.7 of 700 kW, a warning at 265.7 of 280 kW (from 252), critical over 260 kW', () => {
     expect(peakNearLimit(plantDayInput())).toBeNull();
-    expect(peakNearLimit(plantDayInput({ peakLimitKw: 201 }))).toBeNull(); // 10 % under 201 is 180.9
-    const near = peakNearLimit(plantDayInput({ peakLimitKw: 195 }))!;
-    expect(near).toMatchObject({ severity: 'warning', facts: { peakKw: '180', limitKw: 195 } });
-    expect(near.text).toBe("The plan's electric peak is 180.0 kW, 92.3 % of the 195 kW limit (alert from 90 %).");
-    expect(peakNearLimit(plantDayInput({ peakLimitKw: 170 }))).toMatchObject({
+    expect(peakNearLimit(plantDayInput({ peakLimitKw: 296 }))).toBeNull(); // 10 % under 296 is 266.4
+    const near = peakNearLimit(plantDayInput({ peakLimitKw: 280 }))!;
+    expect(near).toMatchObject({ severity: 'warning', facts: { peakKw: '265.7142857144', limitKw: 280 } });
+    expect(near.text).toBe("The plan's electric peak is 265.7 kW, 94.9 % of the 280 kW limit (alert from 90 %).");
+    expect(peakNearLimit(plantDayInput({ peakLimitKw: 260 }))).toMatchObject({
       severity: 'critical',
       title: 'Peak over the contractual limit at plant-1 2026-11-24',
     });
-    expect(peakNearLimit(plantDayInput({ peakLimitKw: 190, alerts: { peakWithinPercent: 2 } }))).toBeNull();
+    expect(peakNearLimit(plantDayInput({ peakLimitKw: 275, alerts: { peakWithinPercent: 2 } }))).toBeNull(); // from 269.5
   });
 
   it('deadline at risk: critical for a job not placed or late, a warning within the margin, none with no margin', () => {
@@ -72,9 +75,10 @@ describe('alert rules over a finished run', () => {
     expect(alert.severity).toBe('critical');
     // J-112's deadline is 08:00 site time (14:00 UTC): 15 min late.
     expect(alert.text).toBe(
-      'J-999 is not scheduled (no eligible heater); J-112 ends 08:15, 15 min late; J-110 ends 23:45, 0 min before its deadline.',
+      'J-999 is not scheduled (no eligible heater); J-112 ends 08:15, 15 min late; J-111 ends 21:00, 0 min before its deadline; ' +
+        'J-106 ends 23:45, 14 min before its deadline; J-107 ends 23:45, 0 min before its deadline.',
     );
-    expect(alert.facts).toEqual({ notScheduled: 1, late: 1, withinMargin: 1, marginMinutes: 30 });
+    expect(alert.facts).toEqual({ notScheduled: 1, late: 1, withinMargin: 3, marginMinutes: 30 });
   });
 
   it('equipment unavailable: a warning when jobs were left out, none when every heater is available', () => {
@@ -101,6 +105,23 @@ describe('alerts whose source is outside the pipeline (raiseAlert)', () => {
     const heater = equipmentReportedUnavailable({ tenantId: 't', equipmentId: 'HTR-2', from: '2026-11-24T06:00Z', reason: 'burner fault' });
     expect(heater.text).toBe('HTR-2 is out of service from 2026-11-24T06:00Z: burner fault');
     for (const a of [erp, tariff, heater]) expect(AlertSchema.safeParse(a).success).toBe(true);
+  });
+
+  it('makes a pull failure one occurrence per UTC day and failure text', () => {
+    const morning = failureOccurrence(new Date('2026-11-24T06:00:00Z'), 'HTTP 503');
+    expect(morning).toMatch(/^2026-11-24#[0-9a-f]{8}$/);
+    expect(failureOccurrence(new Date('2026-11-24T23:45:00Z'), 'HTTP 503')).toBe(morning);
+    expect(failureOccurrence(new Date('2026-11-24T06:15:00Z'), 'HTTP 500')).not.toBe(morning);
+    expect(failureOccurrence(new Date('2026-11-25T06:00:00Z'), 'HTTP 503')).not.toBe(morning);
+    // A heater alert for a run that still plans it: once per heater and run.
+    const forRun = equipmentReportedUnavailable({
+      tenantId: 't',
+      equipmentId: 'HTR-2',
+      from: 'now',
+      reason: 'fault',
+      runId: '8f7c1f2e-0000-4000-8000-000000000001',
+    });
+    expect(forRun).toMatchObject({ subject: 'HTR-2@8f7c1f2e-0000-4000-8000-000000000001', runId: '8f7c1f2e-0000-4000-8000-000000000001' });
   });
 
   it('refuses an alert with a bad field, naming it', () => {
