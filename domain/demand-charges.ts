@@ -41,7 +41,7 @@ export type Ratchet = z.infer<typeof RatchetSchema>;
 export const TariffDemandSchema = z
   .object({
     /** The meter's demand interval: charges bill the highest average load over one such interval. */
-    intervalMinutes: z.union([z.literal(15), z.literal(30), z.literal(60)]).default(15),
+    intervalMinutes: z.union([z.literal(15), z.literal(30), z.literal(60)], { error: 'must be 15, 30 or 60 (minutes)' }).default(15),
     charges: z.array(DemandChargeSchema).default([]),
     ratchet: RatchetSchema.optional(),
   })

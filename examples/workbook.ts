@@ -7,11 +7,14 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import {
+  BILLING_KEYS,
   CHANGEOVER_COLUMNS,
+  DEMAND_CHARGE_COLUMNS,
   FIXED_CHARGE_COLUMNS,
   HEATER_COLUMNS,
   JOB_COLUMNS,
   NOTIFY_KEY,
+  PAST_PEAK_COLUMNS,
   PERIOD_COLUMNS,
   SCHEDULE_KEYS,
   SETTINGS_KEYS,
@@ -33,12 +36,15 @@ const README = [
   '',
   'Fill in the sheets and run: heatscheduler run <this file>.xlsx (or convert it: heatscheduler convert <file> --to json).',
   'Schedule: tenant, site, schedule_date, time_zone (IANA, e.g. America/Chicago); optional horizon_days, source_system, date_format (MM/DD/YYYY or DD/MM/YYYY for text dates with slashes).',
-  'Settings (optional): solver and site settings, notify_email (several separated by |).',
+  "Settings (optional): solver and site settings, the billing period's metered peak so far (metered_peak_as_of, metered_peak_facility_kw, metered_peak_<category>_kw), notify_email (several separated by |).",
+  "Past peaks (optional): one row per earlier billing period (month YYYY-MM, peak_kw), for the tariff's demand ratchet.",
   "Jobs (required): one row per job. Times are the site's local time (Excel date-time cells, or text 2026-11-24 06:00). Lists (allowed_equipment) separated by |.",
   '  predecessors: "J-101" (finish-to-start), "J-101 SS", "J-101 FS+30" (lag in minutes).',
   '  Quantities may name their unit in the header or the cell: Heating (MWh), 0.9 MWh, Duration (h), Efficiency (%), Temperature (°F).',
   "Heaters, Heater windows, Changeovers (optional): the site's heaters for this run; leave them out to use the registered ones.",
-  'Tariff, Tariff periods, Fixed charges (optional): the tariff for this run; leave them out to use the registered one.',
+  'Tariff, Tariff periods, Fixed charges, Demand charges (optional): the tariff for this run; leave them out to use the registered one.',
+  '  Tariff: demand_interval_minutes (15, 30 or 60) and the ratchet (ratchet_percent, ratchet_months, ratchet_applies_to facility or all).',
+  "  Demand charges: one row per charge, per kW of the billing period's peak: kind facility (any time) or time_of_use (categories, e.g. on-peak|critical).",
   'Header names are matched whatever their case and spacing; a column whose header starts with # is ignored.',
 ];
 
@@ -121,9 +127,14 @@ export function requestToWorkbook(request: RunRequest): ExcelJS.Workbook {
   keyValues(
     wb,
     'Settings',
-    [...SETTINGS_KEYS.map((s): [FieldSpec, unknown] => [s, get(request.settings, s.key)]), [NOTIFY_KEY, request.notify.email]],
+    [
+      ...SETTINGS_KEYS.map((s): [FieldSpec, unknown] => [s, get(request.settings, s.key)]),
+      ...BILLING_KEYS.map((s): [FieldSpec, unknown] => [s, get(request.settings.billing, s.key)]),
+      [NOTIFY_KEY, request.notify.email],
+    ],
     zone,
   );
+  table(wb, 'Past peaks', PAST_PEAK_COLUMNS, request.settings.billing?.pastPeaks ?? [], zone);
   table(wb, 'Jobs', JOB_COLUMNS, request.schedule.jobs, zone);
   if (request.equipment) {
     table(wb, 'Heaters', HEATER_COLUMNS, request.equipment, zone);
@@ -141,6 +152,7 @@ export function requestToWorkbook(request: RunRequest): ExcelJS.Workbook {
     );
     table(wb, 'Tariff periods', PERIOD_COLUMNS, request.tariff.periods, zone);
     table(wb, 'Fixed charges', FIXED_CHARGE_COLUMNS, request.tariff.fixedCharges, zone);
+    table(wb, 'Demand charges', DEMAND_CHARGE_COLUMNS, request.tariff.demand?.charges ?? [], zone);
   }
   return wb;
 }

@@ -1,7 +1,8 @@
 import { EquipmentTypeSchema, FuelTypeSchema } from '../../domain/equipment.ts';
 import { PrecedenceTypeSchema } from '../../domain/schedule.ts';
 import { ObjectiveSchema } from '../../domain/settings.ts';
-import { DayTypeSchema, PeriodCategorySchema } from '../../domain/tariff.ts';
+import { DemandChargeSchema, RatchetSchema } from '../../domain/demand-charges.ts';
+import { DayTypeSchema, PERIOD_CATEGORIES, PeriodCategorySchema } from '../../domain/tariff.ts';
 import type { AdapterContext } from './adapters/types.ts';
 import type { RequestBuilder } from './adapters/builder.ts';
 import { readKeyValues, takeDateFormat, type FieldSpec, type KeyValue } from './table.ts';
@@ -154,6 +155,30 @@ export const SETTINGS_KEYS: FieldSpec[] = [
   { key: ['staffedShifts'], label: 'staffed_shifts', aliases: ['shifts'], kind: 'shifts' },
 ];
 
+/** Keys of `settings.billing` (they share the settings sheet): the billing period's metered peak so far. */
+export const BILLING_KEYS: FieldSpec[] = [
+  { key: ['meteredPeak', 'asOf'], label: 'metered_peak_as_of', aliases: ['metered_as_of', 'peak_as_of'], kind: 'date' },
+  {
+    key: ['meteredPeak', 'facilityKw'],
+    label: 'metered_peak_facility_kw',
+    aliases: ['metered_peak_kw', 'metered_facility_kw'],
+    kind: 'quantity',
+    dimension: 'power',
+  },
+  ...PERIOD_CATEGORIES.map((category): FieldSpec => ({
+    key: ['meteredPeak', 'byCategoryKw', category],
+    label: `metered_peak_${category.replace(/-/g, '_')}_kw`,
+    kind: 'quantity',
+    dimension: 'power',
+  })),
+];
+
+/** Rows of `settings.billing.pastPeaks` (XLSX sheet "Past peaks"): earlier billing periods' peaks, for the ratchet. */
+export const PAST_PEAK_COLUMNS: FieldSpec[] = [
+  { key: ['month'], label: 'month', aliases: ['billing_month', 'period'], kind: 'month', required: true },
+  { key: ['kw'], label: 'peak_kw', aliases: ['kw', 'peak', 'demand_kw'], kind: 'quantity', dimension: 'power', required: true },
+];
+
 /** Top-level keys that share the settings sheet. */
 export const NOTIFY_KEY: FieldSpec = { key: [], label: 'notify_email', aliases: ['email', 'notify'], kind: 'list' };
 
@@ -168,6 +193,21 @@ export const TARIFF_KEYS: FieldSpec[] = [
   { key: ['fuelPrices', 'natural_gas'], label: 'natural_gas_price', aliases: ['gas_price'], kind: 'number' },
   { key: ['fuelPrices', 'propane'], label: 'propane_price', kind: 'number' },
   { key: ['holidays'], label: 'holidays', kind: 'list' },
+  {
+    key: ['demand', 'intervalMinutes'],
+    label: 'demand_interval_minutes',
+    aliases: ['demand_interval', 'interval_minutes'],
+    kind: 'quantity',
+    dimension: 'duration',
+  },
+  { key: ['demand', 'ratchet', 'percent'], label: 'ratchet_percent', aliases: ['ratchet_pct', 'ratchet'], kind: 'number' },
+  { key: ['demand', 'ratchet', 'months'], label: 'ratchet_months', kind: 'number' },
+  {
+    key: ['demand', 'ratchet', 'appliesTo'],
+    label: 'ratchet_applies_to',
+    kind: 'enum',
+    options: RatchetSchema.shape.appliesTo.unwrap().options,
+  },
 ];
 
 export const PERIOD_COLUMNS: FieldSpec[] = [
@@ -192,6 +232,22 @@ export const FIXED_CHARGE_COLUMNS: FieldSpec[] = [
   { key: ['per'], label: 'per', kind: 'enum', options: ['day', 'month'], required: true },
 ];
 
+/** Rows of `tariff.demand.charges` (XLSX sheet "Demand charges"): one per charge. */
+export const DEMAND_CHARGE_COLUMNS: FieldSpec[] = [
+  { key: ['name'], label: 'name', aliases: ['charge', 'charge_name'], kind: 'text' },
+  {
+    key: ['kind'],
+    label: 'kind',
+    aliases: ['type', 'charge_kind'],
+    kind: 'enum',
+    options: DemandChargeSchema.options.map((o) => o.shape.kind.value),
+    required: true,
+  },
+  { key: ['rate'], label: 'rate', aliases: ['demand_rate', 'rate_per_kw'], kind: 'number', required: true },
+  { key: ['categories'], label: 'categories', aliases: ['category', 'periods'], kind: 'enums', options: PeriodCategorySchema.options },
+  { key: ['season'], label: 'season', kind: 'text' },
+];
+
 export const PRECEDENCE_TYPES = PrecedenceTypeSchema.options;
 
 /**
@@ -205,6 +261,7 @@ export function readHeaderKeys(b: RequestBuilder, entries: KeyValue[], context: 
   const sections = [
     { specs: SCHEDULE_KEYS, base: ['schedule'] },
     { specs: SETTINGS_KEYS, base: ['settings'] },
+    { specs: BILLING_KEYS, base: ['settings', 'billing'] },
     { specs: [NOTIFY_KEY], base: ['notify', 'email'] },
   ];
   readKeyValues(b, entries, sections, dates);

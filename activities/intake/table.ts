@@ -17,7 +17,20 @@ import type { RequestBuilder } from './adapters/builder.ts';
 import type { FieldPath } from './adapters/types.ts';
 
 export type CellKind =
-  'text' | 'number' | 'boolean' | 'list' | 'numbers' | 'instant' | 'date' | 'time' | 'quantity' | 'enum' | 'predecessors' | 'shifts';
+  | 'text'
+  | 'number'
+  | 'boolean'
+  | 'list'
+  | 'numbers'
+  | 'instant'
+  | 'date'
+  | 'month'
+  | 'time'
+  | 'quantity'
+  | 'enum'
+  | 'enums'
+  | 'predecessors'
+  | 'shifts';
 
 /** One column of a table (or one key of a key/value sheet) and the canonical field it fills. */
 export interface FieldSpec {
@@ -71,6 +84,28 @@ function readEnum(raw: unknown, options: readonly string[]): Read<string> {
   const wanted = normaliseName(text.value);
   const found = options.find((o) => normaliseName(o) === wanted);
   return found ? { ok: true, value: found } : { ok: false, message: `${shown(raw)} is not one of ${options.join(', ')}` };
+}
+
+/** A list whose items are each one of the options (`on-peak|critical`). */
+function readEnums(raw: unknown, options: readonly string[]): Read<string[]> {
+  const list = readList(raw);
+  if (!list.ok) return list;
+  const out: string[] = [];
+  for (const item of list.value) {
+    const one = readEnum(item, options);
+    if (!one.ok) return one;
+    out.push(one.value);
+  }
+  return { ok: true, value: out };
+}
+
+/** `2026-10`, or a date cell (Excel turns a typed 2026-10 into the 1st of the month): the month YYYY-MM. */
+function readMonth(raw: unknown): Read<string> {
+  if (raw instanceof Date) return { ok: true, value: raw.toISOString().slice(0, 7) };
+  const text = readText(raw);
+  const m = text.ok ? /^(\d{4})[-/](\d{1,2})$/.exec(text.value) : null;
+  if (!m) return { ok: false, message: `${shown(raw)} is not a month YYYY-MM` };
+  return { ok: true, value: `${m[1]}-${m[2].padStart(2, '0')}` };
 }
 
 function readTimeOfDay(raw: unknown): Read<string> {
@@ -154,12 +189,16 @@ export function readCell(spec: FieldSpec, raw: unknown, unit: string | undefined
       return readInstant(raw, ctx);
     case 'date':
       return readDate(raw, ctx);
+    case 'month':
+      return readMonth(raw);
     case 'time':
       return readTimeOfDay(raw);
     case 'quantity':
       return readQuantity(raw, spec.dimension!, unit);
     case 'enum':
       return readEnum(raw, spec.options!);
+    case 'enums':
+      return readEnums(raw, spec.options!);
     case 'predecessors':
       return readPredecessors(raw);
     case 'shifts':

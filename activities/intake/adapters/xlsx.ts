@@ -1,9 +1,11 @@
 import ExcelJS from 'exceljs';
 import {
   CHANGEOVER_COLUMNS,
+  DEMAND_CHARGE_COLUMNS,
   FIXED_CHARGE_COLUMNS,
   HEATER_COLUMNS,
   JOB_COLUMNS,
+  PAST_PEAK_COLUMNS,
   PERIOD_COLUMNS,
   readHeaderKeys,
   TARIFF_KEYS,
@@ -30,6 +32,8 @@ const SHEETS = {
   tariff: ['tariff'],
   periods: ['tariffperiods', 'periods'],
   charges: ['fixedcharges', 'tariffcharges'],
+  demandCharges: ['demandcharges'],
+  pastPeaks: ['pastpeaks', 'peakhistory'],
   ignored: ['readme', 'instructions', 'help', 'notes', 'lists'],
 } as const;
 type SheetRole = keyof typeof SHEETS;
@@ -158,13 +162,15 @@ function readTariff(r: WorkbookReader, dates: { slashDates?: 'MDY' | 'DMY' }): v
   const entries = r.keyValues('tariff');
   const periods = r.table('periods');
   const charges = r.table('charges');
-  if (entries.length === 0 && !periods && !charges) return;
+  const demandCharges = r.table('demandCharges');
+  if (entries.length === 0 && !periods && !charges && !demandCharges) return;
   const ctx = { ...dates, scheduleDate: scheduleDateOf(r.b) };
-  const ws = r.sheets.get('tariff') ?? r.sheets.get('periods') ?? r.sheets.get('charges')!;
+  const ws = r.sheets.get('tariff') ?? r.sheets.get('periods') ?? r.sheets.get('charges') ?? r.sheets.get('demandCharges')!;
   r.b.set(['tariff'], {}, r.at(ws));
   readKeyValues(r.b, entries, [{ specs: TARIFF_KEYS, base: ['tariff'] }], ctx);
   if (periods) readTable(r.b, periods, PERIOD_COLUMNS, ['tariff', 'periods'], ctx);
   if (charges) readTable(r.b, charges, FIXED_CHARGE_COLUMNS, ['tariff', 'fixedCharges'], ctx);
+  if (demandCharges) readTable(r.b, demandCharges, DEMAND_CHARGE_COLUMNS, ['tariff', 'demand', 'charges'], ctx);
 }
 
 function readWorkbook(r: WorkbookReader, context: AdapterContext): void {
@@ -177,6 +183,8 @@ function readWorkbook(r: WorkbookReader, context: AdapterContext): void {
     b.set(['schedule', 'jobs'], [], jobs.at(jobs.headerRow));
     readTable(b, jobs, JOB_COLUMNS, ['schedule', 'jobs'], { ...dates, scheduleDate: scheduleDateOf(b) });
   }
+  const pastPeaks = r.table('pastPeaks');
+  if (pastPeaks) readTable(b, pastPeaks, PAST_PEAK_COLUMNS, ['settings', 'billing', 'pastPeaks'], dates);
   readHeaters(r, dates);
   zoneWindows(b);
   readTariff(r, dates);
