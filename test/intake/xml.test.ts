@@ -5,6 +5,12 @@ const doc = (body: string) => `<?xml version="1.0"?>\n<runRequest>\n${body}\n</r
 const SCHEDULE = (jobs: string) => `<schedule tenant="acme" site="p1" scheduleDate="2026-11-24" timeZone="UTC">${jobs}</schedule>`;
 const JOB = `<job id="J1" product="Batch" quantity="1" unit="kg" heatingKwh="50" earliestStart="2026-11-24T06:00" deadline="2026-11-24T12:00"/>`;
 
+const TARIFF = (demand: string) => `<tariff name="Flat" timeZone="UTC" effectiveDate="2026-01-01">
+  <period start="00:00" end="12:00" energyRate="0.1" category="on-peak"/>
+  <period start="12:00" end="00:00" energyRate="0.2" category="critical"/>
+  ${demand}
+</tariff>`;
+
 describe('the XML adapter', () => {
   it('takes fields as attributes or elements, in any case, and lists as repeated elements or text', async () => {
     const xml =
@@ -70,5 +76,54 @@ describe('the XML adapter', () => {
   it('says which roots it knows', async () => {
     const err = await rejection('<?xml version="1.0"?><invoice/>', 'invoice.xml', { format: 'xml' });
     expect(lines(err)).toEqual(['invoice.xml line 1: the root element <invoice> is not <runRequest> or <productionSchedule>']);
+  });
+
+  it('reads demand charges of either kind, the ratchet, the metered peak by category and past peaks', async () => {
+    const xml = doc(`${SCHEDULE(JOB)}
+${TARIFF(`<demand intervalMinutes="30">
+    <demandCharge kind="facility" rate="9.5" name="Facility"/>
+    <demandCharge><kind>Time_Of_Use</kind><rate>14.75</rate><categories>on-peak, critical</categories></demandCharge>
+    <ratchet percent="80" months="11" appliesTo="all"/>
+  </demand>`)}
+<settings><billing>
+  <meteredPeak asOf="2026-11-23"><facilityKw>512</facilityKw><byCategoryKw on-peak="468"><critical>455</critical></byCategoryKw></meteredPeak>
+  <pastPeaks><pastPeak month="2026-10" kw="640"/><pastPeak month="2026-09" kw="600"/></pastPeaks>
+</billing></settings>`);
+    const { request } = await read(xml, 'demand.xml');
+    expect(request.tariff?.demand).toEqual({
+      intervalMinutes: 30,
+      charges: [
+        { kind: 'facility', rate: 9.5, name: 'Facility' },
+        { kind: 'time_of_use', rate: 14.75, categories: ['on-peak', 'critical'] },
+      ],
+      ratchet: { percent: 80, months: 11, appliesTo: 'all' },
+    });
+    expect(request.settings.billing).toEqual({
+      meteredPeak: { asOf: '2026-11-23', facilityKw: 512, byCategoryKw: { 'on-peak': 468, critical: 455 } },
+      pastPeaks: [
+        { month: '2026-10', kw: 640 },
+        { month: '2026-09', kw: 600 },
+      ],
+    });
+  });
+
+  it('refuses a demand charge with a bad field, naming its element path and line', async () => {
+    const xml = doc(`${SCHEDULE(JOB)}
+${TARIFF(`<demand intervalMinutes="20">
+    <charge kind="facility" rate="cheap"/>
+    <charge kind="monthly" rate="12"/>
+    <charge kind="time_of_use" rate="12"><categories>on-peak peak</categories></charge>
+    <charge kind="facility" rate="5" categories="on-peak"/>
+  </demand>`)}
+<settings><billing><meteredPeak asOf="2026-11-23"><byCategoryKw shoulder="400"/></meteredPeak></billing></settings>`);
+    const err = await rejection(xml, 'bad-demand.xml');
+    expect(lines(err)).toEqual([
+      'bad-demand.xml line 8, column 5 (/runRequest/tariff/demand/charge[1]/@rate): "cheap" is not a number',
+      'bad-demand.xml line 9, column 5 (/runRequest/tariff/demand/charge[2]/@kind): "monthly" is not one of facility, time_of_use',
+      'bad-demand.xml line 10, column 5 (/runRequest/tariff/demand/charge[3]/categories[2]): "peak" is not one of off-peak, mid-peak, on-peak, critical',
+      'bad-demand.xml line 7, column 3 (/runRequest/tariff/demand/@intervalMinutes): must be 15, 30 or 60 (minutes)',
+      'bad-demand.xml line 11, column 5 (/runRequest/tariff/demand/charge[4]): Unrecognized key: "categories"',
+      'bad-demand.xml line 14, column 51 (/runRequest/settings/billing/meteredPeak/byCategoryKw): Unrecognized key: "shoulder"',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RunRequestSchema } from '../../../domain/run-request.ts';
 import { lineAndColumn, type Location } from '../location.ts';
 import { normaliseName } from '../table.ts';
@@ -28,6 +28,8 @@ const ITEM_NAMES: Record<string, string[]> = {
   efficiencywindows: ['efficiencywindow'],
   periods: ['period'],
   fixedcharges: ['fixedcharge', 'charge'],
+  charges: ['charge', 'demandcharge'],
+  pastpeaks: ['pastpeak', 'peak'],
   holidays: ['holiday'],
   email: ['email'],
   priorityweights: ['weight'],
@@ -98,6 +100,11 @@ class XmlReader {
         return this.object(node, undefined, path, xpath, here, def.valueType as Schema);
       case 'array':
         return this.list([node], def.element as Schema, path, xpath, here);
+      case 'union': {
+        const shape = unionShape(s);
+        if (shape) return this.object(node, shape, path, xpath, here);
+        return this.leaf(node, s, path, here);
+      }
       default:
         return this.leaf(node, s, path, here);
     }
@@ -109,16 +116,7 @@ class XmlReader {
       this.b.problem(here, 'must be a value, not elements', path);
       return undefined;
     }
-    const def = defOf(s);
-    const read: Read<unknown> =
-      def.type === 'number'
-        ? readNumber(text)
-        : def.type === 'boolean'
-          ? readBoolean(text)
-          : def.type === 'enum'
-            ? enumValue(text, Object.values(def.entries as Record<string, string>))
-            : readText(text);
-    return this.b.put(path, read, here);
+    return this.b.put(path, readLeaf(text, s), here);
   }
 
   /** Children and attributes of an element, each matched to a field of the shape (or a record's key). */
@@ -186,6 +184,48 @@ class XmlReader {
     items.forEach((item, i) => this.value(item, element, [...path, i], `${xpath}[${i + 1}]`, here));
   }
 }
+
+/** A leaf's text as its schema's type: numbers (and numeric literals such as 15 | 30 | 60), booleans, enum options, text. */
+function readLeaf(text: string, s: Schema): Read<unknown> {
+  const def = defOf(s);
+  if (def.type === 'union') {
+    const options = (def.options as Schema[]).map(bare);
+    return options.every(isNumeric) ? readNumber(text) : readText(text);
+  }
+  if (def.type === 'literal') {
+    const values = def.values as unknown[];
+    return values.every((v) => typeof v === 'number') ? readNumber(text) : enumValue(text, values.map(String));
+  }
+  if (def.type === 'number') return readNumber(text);
+  if (def.type === 'boolean') return readBoolean(text);
+  if (def.type === 'enum') return enumValue(text, Object.values(def.entries as Record<string, string>));
+  return readText(text);
+}
+
+/**
+ * The fields of a union of objects (a demand charge: facility or time_of_use), all in one shape:
+ * the XML says its discriminator as a field like any other and the schema then checks the whole.
+ */
+function unionShape(s: Schema): Record<string, Schema> | undefined {
+  const options = (defOf(s).options as Schema[]).map(bare);
+  if (!options.every((o) => defOf(o).type === 'object')) return undefined;
+  const shape: Record<string, Schema> = {};
+  for (const option of options) {
+    for (const [key, field] of Object.entries(defOf(option).shape as Record<string, Schema>)) {
+      const [was, now] = [shape[key] && defOf(shape[key]), defOf(field)];
+      // The discriminator: one literal per option, read as any of them.
+      if (was?.type === 'literal' && now.type === 'literal')
+        shape[key] = z.literal([...(was.values as string[]), ...(now.values as string[])]);
+      else shape[key] ??= field;
+    }
+  }
+  return shape;
+}
+
+const isNumeric = (s: Schema) => {
+  const def = defOf(s);
+  return def.type === 'number' || (def.type === 'literal' && (def.values as unknown[]).every((v) => typeof v === 'number'));
+};
 
 function enumValue(text: string, options: string[]): Read<string> {
   const found = options.find((o) => normaliseName(o) === normaliseName(text));
