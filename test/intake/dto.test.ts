@@ -105,4 +105,40 @@ describe('the scheduler DTO adapter', () => {
     const back = await read(out, 'back.json');
     expect(back.request).toEqual(original.request);
   });
+
+  it('carries the tariff’s demand charges and settings.billing in metadata, and names a bad field by its DTO path', async () => {
+    const original = await read(example('plant-day.json'), 'plant-day.json');
+    const out = toSchedulerDto(original.request, 'v', '2026-11-23T10:00:00Z');
+    expect((out.metadata.tariff as { demand: unknown }).demand).toEqual(original.request.tariff?.demand);
+    expect((out.metadata.settings as { billing: unknown }).billing).toEqual(original.request.settings.billing);
+    const tariff = original.request.tariff!;
+    const bad = {
+      ...out,
+      metadata: {
+        ...out.metadata,
+        tariff: {
+          ...tariff,
+          demand: {
+            intervalMinutes: 20,
+            charges: [
+              { kind: 'facility', rate: 'cheap' },
+              { kind: 'time_of_use', rate: 12, categories: ['on-peak', 'peak'] },
+              { kind: 'time_of_use', rate: 12 },
+            ],
+          },
+        },
+        settings: { ...original.request.settings, billing: { meteredPeak: { asOf: '23.11.2026', facilityKw: -5 } } },
+      },
+    };
+    const err = await rejection(bad, 'ui.json');
+    expect(lines(err)).toEqual([
+      'ui.json metadata.tariff.demand.intervalMinutes: must be 15, 30 or 60 (minutes)',
+      'ui.json metadata.tariff.demand.charges[0].rate: Invalid input: expected number, received string',
+      'ui.json metadata.tariff.demand.charges[1].categories[1]: Invalid option: expected one of "off-peak"|"mid-peak"|"on-peak"|"critical"',
+      'ui.json metadata.tariff.demand.charges[2]: categories is missing',
+      'ui.json metadata.settings.billing.meteredPeak.asOf: must be a date YYYY-MM-DD',
+      'ui.json metadata.settings.billing.meteredPeak.asOf: is not a calendar date',
+      'ui.json metadata.settings.billing.meteredPeak.facilityKw: Too small: expected number to be >=0',
+    ]);
+  });
 });

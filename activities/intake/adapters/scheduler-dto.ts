@@ -111,9 +111,20 @@ class DtoReader extends JsonDocReader {
           this.at(`metadata.${key}`),
           `unknown field (known: ${[...Object.keys(METADATA_KEYS), ...INFORMATIONAL_METADATA].join(', ')})`,
         );
-      else this.b.set(path, value, this.at(`metadata.${key}`));
+      else {
+        this.b.set(path, value);
+        this.locateTree(path, value, `metadata.${key}`);
+      }
     }
     this.b.locate(['schedule'], this.at('metadata'));
+  }
+
+  /** Locates every field of a value the metadata carries in the canonical shape (settings, tariff) at its own path, so problems name it. */
+  private locateTree(path: FieldPath, value: unknown, field: string, depth = 0): void {
+    this.b.locate(path, this.at(field));
+    if (depth >= 12) return;
+    if (Array.isArray(value)) value.forEach((v, i) => this.locateTree([...path, i], v, `${field}[${i}]`, depth + 1));
+    else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) this.locateTree([...path, k], v, `${field}.${k}`, depth + 1);
   }
 
   resources(): void {
