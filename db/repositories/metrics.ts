@@ -56,14 +56,12 @@ export const latestEnergyCostByPeriod = (db: Db) =>
         group by 1, 2, 3`,
   );
 
-/** The latest plan's demand charges, from its cost step's output. */
+/** What the latest plan adds to the billing periods' demand charges, from its cost statement. */
 export const latestDemandCharges = (db: Db) =>
   rows<{ tenant_id: string; site_id: string; usd: string }>(
     db,
-    sql`select latest.tenant_id, latest.site_id, coalesce(sum((d ->> 'cost')::numeric), 0) as usd
-        from ${LATEST_RUNS} latest join run_steps s on s.run_id = latest.run_id and s.step = 'cost'
-        cross join lateral jsonb_array_elements(coalesce(s.output_json::jsonb -> 'optimized' -> 'demandCharges', '[]'::jsonb)) d
-        group by 1, 2`,
+    sql`select latest.tenant_id, latest.site_id, coalesce((s.output_json::jsonb #>> '{optimized,totals,demandCharge}')::numeric, 0) as usd
+        from ${LATEST_RUNS} latest join run_steps s on s.run_id = latest.run_id and s.step = 'cost'`,
   );
 
 /** Share of the latest plan's horizon each of its heaters runs (0 for one left idle); heaters from the run's equipment step. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optimizedAssignments, runSteps } from '../../db/schema.ts';
+import type { CostStatement } from '../../domain/cost.ts';
 import { freePort } from '../../infra/ports.ts';
 import { spawnWorker } from '../../infra/worker-process.ts';
 import { call, startApi, testOptions, token, type TestApi } from '../api/support.ts';
@@ -70,9 +71,9 @@ describe('Prometheus metrics', () => {
       .select()
       .from(runSteps)
       .where(and(eq(runSteps.runId, runId), eq(runSteps.step, 'cost')));
-    const demand = (JSON.parse(cost.outputJson) as { optimized: { demandCharges: { cost: number }[] } }).optimized.demandCharges;
+    const statement = JSON.parse(cost.outputJson) as CostStatement;
     expect(sampleValue(samples, 'heatscheduler_demand_charge_usd', labels)).toBeCloseTo(
-      demand.reduce((sum, d) => sum + Number(d.cost), 0),
+      statement.optimized.demand.reduce((sum, d) => sum + Number(d.cost), 0),
       3,
     );
 
