@@ -11,10 +11,11 @@ const B = 'poison-b';
 const SITE = example.schedule.site as string;
 const DAY = example.schedule.scheduleDate as string;
 
-/** The tester's run of issue 11: the same tariff name and dates at 99 USD/kWh, and every gas boiler offline all day. */
+/** The tester's run of issue 11: the same tariff name and dates at 99 USD/kWh (and 99 USD/kW of demand), and every gas boiler offline all day. */
 function poisoned(tenant: string) {
   const request = smallRequest(tenant, example) as Record<string, unknown> & typeof example;
-  request.tariff.periods = request.tariff.periods.map((p: object) => ({ ...p, energyRate: 99, demandRate: 99 }));
+  request.tariff.periods = request.tariff.periods.map((p: object) => ({ ...p, energyRate: 99 }));
+  request.tariff.demand.charges = request.tariff.demand.charges.map((c: object) => ({ ...c, rate: 99 }));
   request.equipment = request.equipment.map((e: { type: string }) =>
     e.type === 'gas_boiler'
       ? { ...e, unavailability: [{ start: `${DAY}T00:00:00-06:00`, end: `${DAY}T23:59:00-06:00`, reason: 'offline' }] }
