@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -28,7 +28,11 @@ export function pdftoppm(): string | undefined {
 
 export function renderPagePng(pdf: Buffer, page: number): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'report-png-'));
-  writeFileSync(join(dir, 'r.pdf'), pdf);
-  execFileSync('pdftoppm', ['-png', '-r', '50', '-f', String(page), '-l', String(page), '-singlefile', join(dir, 'r.pdf'), join(dir, 'p')]);
-  return readFileSync(join(dir, 'p.png'));
+  try {
+    writeFileSync(join(dir, 'r.pdf'), pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', String(page), '-l', String(page), '-singlefile', join(dir, 'r.pdf'), join(dir, 'p')]);
+    return readFileSync(join(dir, 'p.png'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
