@@ -1,7 +1,17 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 
+/** Who a pull Schedule serves, kept in its memo so that the API can list a tenant's pulls. */
+export interface PullOwner {
+  tenant: string;
+  site: string;
+}
+
+/** The memo every pull Schedule carries: which pull and whose. */
+export const pullMemo = (workflowType: string, owner: PullOwner) => ({ pull: workflowType, tenant: owner.tenant, site: owner.site });
+
 export interface RecurringPull {
   scheduleId: string;
+  owner: PullOwner;
   workflowType: string;
   args: unknown[];
   taskQueue: string;
@@ -22,6 +32,7 @@ export async function ensureRecurringPull(client: Client, pull: RecurringPull): 
       spec: { intervals: [{ every: pull.every }] },
       action: { type: 'startWorkflow', workflowType: pull.workflowType, taskQueue: pull.taskQueue, args: pull.args },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: pull.catchupWindow },
+      memo: pullMemo(pull.workflowType, pull.owner),
     });
     return 'created';
   } catch (err) {

@@ -1,7 +1,8 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { ApiCode, ApiError, forbidden } from './errors.ts';
+import { parsePart } from './body.ts';
+import { ApiCode, ApiError, forbidden, invalid } from './errors.ts';
 
 export const ROLES = ['admin', 'planner', 'operator', 'viewer'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -126,4 +127,23 @@ export function requireRole(...roles: Role[]): RequestHandler {
     }
     next();
   };
+}
+
+const TenantQuerySchema = z.object({ tenant: TenantIdSchema.optional() }).passthrough();
+
+/**
+ * The tenant a request is about: the token's; in the open local mode the `?tenant=` the caller
+ * names (a token-holder may name only its own).
+ */
+export function tenantInScope(req: Request, res: Response): string {
+  const principal = principalOf(res);
+  const { tenant } = parsePart(TenantQuerySchema, req.query, 'query');
+  if (principal.tenant !== null) {
+    if (tenant !== undefined && tenant !== principal.tenant) {
+      throw forbidden('another tenant is out of reach', [{ path: 'query.tenant', message: `your token is for ${principal.tenant}` }]);
+    }
+    return principal.tenant;
+  }
+  if (tenant === undefined) throw invalid([{ path: 'query.tenant', message: 'without authentication, name the tenant (?tenant=…)' }]);
+  return tenant;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunRequestSchema } from '../domain/run-request.ts';
 import { PlanViewSchema } from '../runs/plan-view.ts';
 import { ROUTE_ROLES, type RouteName } from './permissions.ts';
+import { BackfillSchema, NoteSchema, PullListSchema } from './routes/pulls.ts';
 import { ListQuerySchema } from './routes/runs.ts';
 import { API_STATUSES } from './views.ts';
 
@@ -89,6 +90,23 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
   },
   'POST /api/runs/:id/retry': { summary: 'A failed or cancelled run again, as a new run', ok: [202, json(SubmittedSchema)] },
   'GET /api/runs/:id/plan': { summary: 'The plan as the web page draws it', ok: [200, json(PlanViewSchema)] },
+  'GET /api/pulls': { summary: "The tenant's data pulls (Temporal Schedules) and their state", ok: [200, json(PullListSchema)] },
+  'POST /api/pulls/:scheduleId/pause': {
+    summary: 'Pause a pull, with a note',
+    body: NoteSchema,
+    ok: [200, json(PullListSchema.shape.items.element)],
+  },
+  'POST /api/pulls/:scheduleId/unpause': {
+    summary: 'Resume a pull',
+    body: NoteSchema,
+    ok: [200, json(PullListSchema.shape.items.element)],
+  },
+  'POST /api/pulls/:scheduleId/trigger': { summary: 'Start a pull now', ok: [200, json(PullListSchema.shape.items.element)] },
+  'POST /api/pulls/:scheduleId/backfill': {
+    summary: 'Run the pulls missed in a window, one after another',
+    body: BackfillSchema,
+    ok: [200, json(PullListSchema.shape.items.element)],
+  },
 };
 
 const ERRORS: Record<number, string> = {

@@ -29,6 +29,11 @@ export const ROUTE_ROLES = {
   'GET /api/sites/:siteId/heaters': EVERYONE,
   'PUT /api/sites/:siteId/heaters': ['admin'],
   'GET /api/audit': ['admin'],
+  'GET /api/pulls': EVERYONE,
+  'POST /api/pulls/:scheduleId/pause': ['admin', 'operator'],
+  'POST /api/pulls/:scheduleId/unpause': ['admin', 'operator'],
+  'POST /api/pulls/:scheduleId/trigger': ['admin', 'operator'],
+  'POST /api/pulls/:scheduleId/backfill': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

@@ -19,6 +19,7 @@ import { healthRouter } from './routes/health.ts';
 import { runActionsRouter } from './routes/run-actions.ts';
 import { runEventsRouter } from './routes/run-events.ts';
 import { auditRouter } from './routes/audit.ts';
+import { pullsRouter } from './routes/pulls.ts';
 import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
 import { publicRouter } from './web.ts';
@@ -84,6 +85,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use('/api/subscribers', subscribersRouter(deps, options));
   app.use('/api/sites', registryRouter(deps, options));
   app.use('/api/audit', auditRouter(deps));
+  app.use('/api/pulls', pullsRouter(deps, options));
   app.use(unknownRoute);
   app.use(errorHandler(log));
   return app;

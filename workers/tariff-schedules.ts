@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { pullMemo } from '../activities/schedules.ts';
 import type { ConfiguredTariffSource } from '../activities/tariff/pull.ts';
 import { TASK_QUEUES } from '../domain/pipeline.ts';
 import type { TariffPullInput } from '../workflows/tariff-pull.ts';
@@ -19,6 +20,7 @@ function scheduleOf(source: ConfiguredTariffSource): ScheduleOptions {
     action: { type: 'startWorkflow', workflowType: 'tariffPull', taskQueue: TASK_QUEUES.pipeline, args: [input] },
     // A pull still retrying when the next is due is left to finish; a worker down for an hour catches up once.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+    memo: pullMemo('tariffPull', source),
   };
 }
 

@@ -109,6 +109,7 @@ export const BMS_SCHEDULE_ID = 'heatscheduler-equipment-status';
 export function ensureStatusSchedule(client: Client, bms: BmsConfig, options: { taskQueue?: string; every?: string } = {}) {
   return ensureRecurringPull(client, {
     scheduleId: BMS_SCHEDULE_ID,
+    owner: { tenant: bms.tenant, site: bms.site },
     workflowType: 'equipmentStatusPull',
     args: [],
     taskQueue: options.taskQueue ?? TASK_QUEUES.pipeline,

@@ -90,6 +90,7 @@ export function ensureErpSchedule(
 ): Promise<'created' | 'exists'> {
   return ensureRecurringPull(client, {
     scheduleId: erpScheduleId(connector),
+    owner: connector.site,
     workflowType: 'erpPull',
     args: [{ connector: connector.name }],
     taskQueue: options.taskQueue ?? TASK_QUEUES.pipeline,

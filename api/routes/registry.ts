@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { EquipmentListSchema } from '../../domain/run-request.ts';
 import { TariffSchema } from '../../domain/tariff.ts';
@@ -7,10 +7,10 @@ import { loadRegistry } from '../../db/repositories/equipment.ts';
 import { findTariff, upsertTariff } from '../../db/repositories/tariffs.ts';
 import { heatersAuditDetails, recordAudit, tariffAuditDetails } from '../../db/repositories/audit.ts';
 import { ALL_TIME, listTariffs, replaceSiteEquipment } from '../../db/repositories/site-registry.ts';
-import { principalOf, requireRole, TenantIdSchema } from '../auth.ts';
+import { principalOf, requireRole, tenantInScope } from '../auth.ts';
 import { jsonBody, jsonBodyOf, parsePart } from '../body.ts';
 import type { ApiOptions } from '../config.ts';
-import { forbidden, invalid, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
 
@@ -20,27 +20,7 @@ const SiteIdSchema = z
   .min(1)
   .max(64)
   .regex(/^[^\s/]+$/, 'must be a site id (no spaces or slashes)');
-const TenantQuerySchema = z.object({ tenant: TenantIdSchema.optional() }).passthrough();
 const TariffQuerySchema = z.object({ tenant: z.string().optional(), date: LocalDateSchema.optional() }).strict();
-
-/**
- * The tenant a registry request is about: the token's; in the open local mode the `?tenant=` the
- * caller names (a token-holder may name only its own).
- */
-function tenantOf(req: Request, res: Response): string {
-  const principal = principalOf(res);
-  const { tenant } = parsePart(TenantQuerySchema, req.query, 'query');
-  if (principal.tenant !== null) {
-    if (tenant !== undefined && tenant !== principal.tenant) {
-      throw forbidden('the registry of another tenant is out of reach', [
-        { path: 'query.tenant', message: `your token is for ${principal.tenant}` },
-      ]);
-    }
-    return principal.tenant;
-  }
-  if (tenant === undefined) throw invalid([{ path: 'query.tenant', message: 'without authentication, name the tenant (?tenant=…)' }]);
-  return tenant;
-}
 
 const siteOf = (req: Request) => parsePart(SiteIdSchema, req.params.siteId, 'params.siteId');
 
@@ -54,10 +34,10 @@ export function registryRouter(deps: ApiDeps, options: ApiOptions): Router {
 
 function tariffRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void {
   router.get('/:siteId/tariffs', requireRole(...rolesFor('GET /api/sites/:siteId/tariffs')), async (req, res) => {
-    res.json({ items: await listTariffs(deps.db, tenantOf(req, res), siteOf(req)) });
+    res.json({ items: await listTariffs(deps.db, tenantInScope(req, res), siteOf(req)) });
   });
   router.get('/:siteId/tariff', requireRole(...rolesFor('GET /api/sites/:siteId/tariff')), async (req, res) => {
-    const tenant = tenantOf(req, res);
+    const tenant = tenantInScope(req, res);
     const site = siteOf(req);
     const { date = new Date().toISOString().slice(0, 10) } = parsePart(TariffQuerySchema, req.query, 'query');
     const tariff = await findTariff(deps.db, tenant, site, date);
@@ -69,7 +49,7 @@ function tariffRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void 
     requireRole(...rolesFor('PUT /api/sites/:siteId/tariff')),
     ...jsonBody(options.bodyLimitBytes),
     async (req, res) => {
-      const tenant = tenantOf(req, res);
+      const tenant = tenantInScope(req, res);
       const site = siteOf(req);
       const tariff = parsePart(TariffSchema, jsonBodyOf(res).value, 'body');
       const tariffId = await deps.db.transaction(async (tx) => {
@@ -90,14 +70,14 @@ function tariffRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void 
 
 function heaterRoutes(router: Router, deps: ApiDeps, options: ApiOptions): void {
   router.get('/:siteId/heaters', requireRole(...rolesFor('GET /api/sites/:siteId/heaters')), async (req, res) => {
-    res.json({ items: await loadRegistry(deps.db, tenantOf(req, res), siteOf(req), ALL_TIME.from, ALL_TIME.to) });
+    res.json({ items: await loadRegistry(deps.db, tenantInScope(req, res), siteOf(req), ALL_TIME.from, ALL_TIME.to) });
   });
   router.put(
     '/:siteId/heaters',
     requireRole(...rolesFor('PUT /api/sites/:siteId/heaters')),
     ...jsonBody(options.bodyLimitBytes),
     async (req, res) => {
-      const tenant = tenantOf(req, res);
+      const tenant = tenantInScope(req, res);
       const site = siteOf(req);
       const heaters = parsePart(EquipmentListSchema, jsonBodyOf(res).value, 'body');
       const removed = await deps.db.transaction(async (tx) => {

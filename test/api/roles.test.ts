@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../api/auth.ts';
 import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
 import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { erpSyncFailed } from '../../activities/notify/rules.ts';
+import { ensureRecurringPull } from '../../activities/schedules.ts';
 import { storeAlert } from '../../db/repositories/alerts.ts';
 import { artefacts, optimizationRuns } from '../../db/schema.ts';
 import { AlertSchema } from '../../domain/alerts.ts';
@@ -28,6 +30,8 @@ describe('every route × every role', () => {
   /** A run that has ended (failed), so its event stream closes at once and it may be retried. */
   let endedRunId: string;
   let alertId: string;
+  /** One ERP pull Schedule of the tenant, on a queue no worker polls (triggered pulls never run). */
+  const pullId = `heatscheduler-erp-pull-roles-${randomUUID().slice(0, 8)}`;
   const freshRun = async () =>
     (
       await submitRun(api.deps.db, api.deps.client, {
@@ -71,6 +75,16 @@ describe('every route × every role', () => {
     'GET /api/sites/:siteId/heaters': async () => ({ method: 'GET', path: '/api/sites/plant-1/heaters', ok: 200 }),
     'PUT /api/sites/:siteId/heaters': async () => ({ method: 'PUT', path: '/api/sites/plant-1/heaters', body: example.equipment, ok: 200 }),
     'GET /api/audit': async () => ({ method: 'GET', path: '/api/audit', ok: 200 }),
+    'GET /api/pulls': async () => ({ method: 'GET', path: '/api/pulls', ok: 200 }),
+    'POST /api/pulls/:scheduleId/pause': async () => ({ method: 'POST', path: `/api/pulls/${pullId}/pause`, body: {}, ok: 200 }),
+    'POST /api/pulls/:scheduleId/unpause': async () => ({ method: 'POST', path: `/api/pulls/${pullId}/unpause`, body: {}, ok: 200 }),
+    'POST /api/pulls/:scheduleId/trigger': async () => ({ method: 'POST', path: `/api/pulls/${pullId}/trigger`, body: {}, ok: 200 }),
+    'POST /api/pulls/:scheduleId/backfill': async () => ({
+      method: 'POST',
+      path: `/api/pulls/${pullId}/backfill`,
+      body: { from: '2026-11-24T00:00:00Z', to: '2026-11-24T02:00:00Z' },
+      ok: 200,
+    }),
   };
 
   beforeAll(async () => {
@@ -81,6 +95,15 @@ describe('every route × every role', () => {
     alertId = (
       await storeAlert(api.deps.db, AlertSchema.parse(erpSyncFailed({ tenantId: TENANT, system: 'SAP', occurrence: 'o', error: 'e' })))
     ).alertId;
+    await ensureRecurringPull(api.deps.client, {
+      scheduleId: pullId,
+      owner: { tenant: TENANT, site: 'plant-1' },
+      workflowType: 'erpPull',
+      args: [{ connector: 'roles' }],
+      taskQueue: IDLE_QUEUE,
+      every: '1h',
+      catchupWindow: '1m',
+    });
     const admin = await token(TENANT, ['admin']);
     expect((await call(api.base, 'PUT', '/api/sites/plant-1/tariff', { token: admin, body: example.tariff })).status).toBe(200);
     for (const [kind, type] of [
@@ -95,6 +118,10 @@ describe('every route × every role', () => {
     }
   });
   afterAll(async () => {
+    await api?.deps.client.schedule
+      .getHandle(pullId)
+      .delete()
+      .catch(() => undefined);
     await api?.close();
   });
 
