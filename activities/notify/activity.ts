@@ -22,6 +22,7 @@ import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import { loadProblem, type ProblemRefs } from '../problem.ts';
 import type { ReportDocument } from '../report/document.ts';
+import { ackLinkExpiry, ackLinkUrl } from './ack-link.ts';
 import type { AlertView } from './alert-message.ts';
 import { audienceFor, escalationFor } from './audience.ts';
 import {
@@ -193,6 +194,15 @@ function asFailure(err: unknown): unknown {
 
 function viewOf(alert: AlertRow, d: DeliveryRow, channels: ChannelConfig): AlertView {
   const base = channels.publicBaseUrl?.replace(/\/$/, '');
+  const links = channels.alertLinks;
+  const ackUrl =
+    base && links
+      ? ackLinkUrl(base, links.secret, {
+          alertId: alert.alertId,
+          userId: d.userId,
+          expiresAt: ackLinkExpiry(d.createdAt, links.validHours),
+        })
+      : null;
   return {
     alertId: alert.alertId,
     tenantId: alert.tenantId,
@@ -203,6 +213,7 @@ function viewOf(alert: AlertRow, d: DeliveryRow, channels: ChannelConfig): Alert
     facts: alert.facts,
     runId: alert.runId,
     runUrl: base && alert.runId ? `${base}/api/runs/${alert.runId}` : null,
+    ackUrl,
     escalation: d.event === 'escalation',
   };
 }
