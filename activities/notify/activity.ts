@@ -34,7 +34,7 @@ import {
   type Attachment,
   type ChannelConfig,
 } from './channels.ts';
-import { createTransport, type MailConfig } from './mailer.ts';
+import { createTransport } from './mailer.ts';
 import { optimizationFailed, runAlerts } from './rules.ts';
 import { runSummaryMail } from './summary.ts';
 import { writeBackBody } from './writeback.ts';
@@ -45,7 +45,8 @@ interface EmailOutcome {
   reason?: string;
 }
 
-export function notifyActivities(db: Db, mail: MailConfig | undefined) {
+export function notifyActivities(db: Db, channels: ChannelConfig) {
+  const { mail } = channels;
   return {
     /**
      * Sends the run summary to the request's recipients. Each recipient is recorded once sent, so a
@@ -58,7 +59,8 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
       const recipients = notify.email;
       if (!mail) return { status: 'skipped', recipients: [], reason: 'no SMTP server configured (SMTP_URL)' };
       if (recipients.length === 0) return { status: 'skipped', recipients: [], reason: 'the request names no e-mail recipients' };
-      const message = runSummaryMail(schedule, doc, await listArtefacts(db, runId));
+      const base = channels.publicBaseUrl?.replace(/\/$/, '');
+      const message = runSummaryMail(schedule, doc, await listArtefacts(db, runId), base ? `${base}/#/runs/${runId}` : null);
       const transport = createTransport(mail);
       try {
         for (const recipient of recipients) {
