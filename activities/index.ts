@@ -26,7 +26,7 @@ export function createPipelineActivities(
     ...equipmentActivities(db),
     ...costActivities(db),
     ...reportActivities(db),
-    ...notifyActivities(db, channels.mail),
+    ...notifyActivities(db, channels),
     ...alertActivities(db, channels),
     ...writeBackActivities(db, channels),
     ...runActivities(db),

@@ -15,6 +15,8 @@ export interface ApiOptions {
   taskQueue?: string;
   /** Where the web page links a run in Temporal UI (`serve` knows the embedded one). */
   temporalUi?: { url: string; namespace: string };
+  /** Verifies the acknowledgement links of alert messages (ALERT_LINK_SECRET); unset: the link routes answer 404. */
+  alertLinkSecret?: string;
 }
 
 /** The API's settings from the environment (infra/config.ts lists and checks every variable). */
@@ -40,6 +42,7 @@ export function apiOptionsFromEnv(env: Env = readEnv()): ApiOptions {
     solverTimeLimitCaps: parseCaps(env.SOLVER_TIME_LIMIT_CAPS),
     bodyLimitBytes: Math.round(env.MAX_BODY_MB * 1024 * 1024),
     metricsToken: env.METRICS_TOKEN,
+    alertLinkSecret: env.ALERT_LINK_SECRET,
   };
 }
 

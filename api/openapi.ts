@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RunRequestSchema } from '../domain/run-request.ts';
 import { PlanViewSchema } from '../runs/plan-view.ts';
-import { ROUTE_ROLES, type RouteName } from './permissions.ts';
+import { PUBLIC_ROUTES, ROUTE_ROLES, type PublicRouteName, type RouteName } from './permissions.ts';
 import { BackfillSchema, NoteSchema, PullListSchema } from './routes/pulls.ts';
 import { ListQuerySchema } from './routes/runs.ts';
 import { API_STATUSES } from './views.ts';
@@ -109,6 +109,52 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
   },
 };
 
+const html = (description: string): Content => ({ 'text/html': { schema: { type: 'string', description } } });
+const AckLinkQuery = z.object({
+  u: z.string().meta({ description: 'the user the message went to' }),
+  exp: z.string().meta({ description: 'expiry, unix seconds' }),
+  sig: z.string().meta({ description: 'HMAC-SHA256 (base64url) of the alert id, expiry and user with ALERT_LINK_SECRET' }),
+});
+const LINK_ERRORS = {
+  400: 'the link lacks u, exp or sig, or its path holds no alert id (HTML page)',
+  403: 'the signature does not match: altered, or for another alert or person (HTML page)',
+  404: 'no such alert, or links not configured (ALERT_LINK_SECRET) (HTML page)',
+  410: 'the link has expired (HTML page)',
+};
+
+/** The routes without login: the signed acknowledgement link's page and its button. */
+const PUBLIC_OPERATIONS: Record<PublicRouteName, { summary: string; ok: string }> = {
+  'GET /api/alerts/:id/ack': {
+    summary:
+      'The page behind an alert message’s acknowledgement link: the alert and an Acknowledge button (acknowledges nothing: mail scanners fetch links)',
+    ok: 'the alert and a form that POSTs to the same URL',
+  },
+  'POST /api/alerts/:id/ack': {
+    summary: 'Acknowledge an alert by its signed link, as link:<userId> (the first acknowledgement stands; no escalation follows)',
+    ok: 'the confirmation: who acknowledged, when',
+  },
+};
+
+function publicOperation(route: PublicRouteName, params: string[]) {
+  const op = PUBLIC_OPERATIONS[route];
+  return {
+    summary: op.summary,
+    description: `No login: ${PUBLIC_ROUTES[route]}.`,
+    operationId: route.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, ''),
+    security: [],
+    parameters: [
+      ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...queryParameters(AckLinkQuery),
+    ],
+    responses: {
+      200: { description: 'success', content: html(op.ok) },
+      ...Object.fromEntries(
+        Object.entries(LINK_ERRORS).map(([status, description]) => [status, { description, content: html(description) }]),
+      ),
+    },
+  };
+}
+
 const ERRORS: Record<number, string> = {
   400: 'invalid request (every problem with its path)',
   401: 'no or invalid bearer token',
@@ -171,6 +217,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
     const { path, params } = openApiPath(raw);
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = operation(route, OPERATIONS[route], params);
+  }
+  for (const route of Object.keys(PUBLIC_ROUTES) as PublicRouteName[]) {
+    const [method, raw] = route.split(' ');
+    const { path, params } = openApiPath(raw);
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = publicOperation(route, params);
   }
   const doc = {
     openapi: '3.1.0',

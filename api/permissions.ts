@@ -39,3 +39,14 @@ export const ROUTE_ROLES = {
 export type RouteName = keyof typeof ROUTE_ROLES;
 
 export const rolesFor = (route: RouteName): Role[] => [...ROUTE_ROLES[route]];
+
+/**
+ * Routes outside the login check, each with what stands in for a token (the README's role table
+ * marks them "no login"; the OpenAPI description gives them no security requirement).
+ */
+export const PUBLIC_ROUTES = {
+  'GET /api/alerts/:id/ack': 'the signed link of an alert message (shows the alert and an Acknowledge button; acknowledges nothing)',
+  'POST /api/alerts/:id/ack': 'the signed link of an alert message (acknowledges as link:<userId>)',
+} as const satisfies Record<string, string>;
+
+export type PublicRouteName = keyof typeof PUBLIC_ROUTES;

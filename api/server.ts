@@ -14,6 +14,7 @@ import { safeQuery } from './body.ts';
 import { apiOptionsFromEnv, type ApiOptions } from './config.ts';
 import { ApiCode, ApiError, errorBody, errorHandler, sendError, unknownRoute } from './errors.ts';
 import { createMetrics, metricsRouter } from './metrics.ts';
+import { alertLinkRouter } from './routes/alert-link.ts';
 import { alertsRouter, subscribersRouter } from './routes/alerts.ts';
 import { healthRouter } from './routes/health.ts';
 import { runActionsRouter } from './routes/run-actions.ts';
@@ -74,6 +75,8 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use(metricsRouter(metrics.registry, { open: options.auth.mode === 'open', token: options.metricsToken }));
   app.use(limiter(options.rateLimit.perMinute, 'requests'));
   app.use(publicRouter(options));
+  // Before the login check: the link's signature is the credential (permissions.ts, PUBLIC_ROUTES).
+  app.use('/api/alerts', alertLinkRouter(deps, options.alertLinkSecret));
   app.use('/api', authenticate(options.auth), safeQuery);
   const submitLimiter = limiter(options.rateLimit.submitsPerMinute, 'submissions', (res) => {
     const p = principalOf(res);

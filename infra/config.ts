@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** Every environment variable HeatScheduler reads, in one place (the README lists them). */
-const EnvSchema = z.object({
+const EnvFields = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI_PATH: z.string().optional(),
@@ -19,6 +19,10 @@ const EnvSchema = z.object({
   WEBHOOK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Public address of the HTTP API, for links in messages (the run, acknowledgement). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** Signs the acknowledgement links in alert messages (HMAC-SHA256, at least 32 characters); required with PUBLIC_BASE_URL. */
+  ALERT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Hours an acknowledgement link stays valid after its message was queued. */
+  ALERT_LINK_VALID_HOURS: z.coerce.number().positive().max(8760).default(168),
   /** ERP / MES endpoint that gets each optimised schedule (signed with WEBHOOK_SIGNING_SECRET); none: no write-back. */
   WRITEBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEATSCHEDULER_DATA_DIR: z.string().optional(),
@@ -96,6 +100,11 @@ const EnvSchema = z.object({
   RECORD_HISTORY: z.stringbool().default(false),
   /** The system's search path, where the `temporal` CLI may be found. */
   PATH: z.string().default(''),
+});
+
+const EnvSchema = EnvFields.refine((env) => !env.PUBLIC_BASE_URL || env.ALERT_LINK_SECRET, {
+  path: ['ALERT_LINK_SECRET'],
+  message: 'is required when PUBLIC_BASE_URL is set (it signs the acknowledgement links in alert messages)',
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -22,6 +22,7 @@ import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
 import { loadProblem, type ProblemRefs } from '../problem.ts';
 import type { ReportDocument } from '../report/document.ts';
+import { ackLinkExpiry, ackLinkUrl } from './ack-link.ts';
 import type { AlertView } from './alert-message.ts';
 import { audienceFor, escalationFor } from './audience.ts';
 import {
@@ -33,7 +34,7 @@ import {
   type Attachment,
   type ChannelConfig,
 } from './channels.ts';
-import { createTransport, type MailConfig } from './mailer.ts';
+import { createTransport } from './mailer.ts';
 import { optimizationFailed, runAlerts } from './rules.ts';
 import { runSummaryMail } from './summary.ts';
 import { writeBackBody } from './writeback.ts';
@@ -44,7 +45,8 @@ interface EmailOutcome {
   reason?: string;
 }
 
-export function notifyActivities(db: Db, mail: MailConfig | undefined) {
+export function notifyActivities(db: Db, channels: ChannelConfig) {
+  const { mail } = channels;
   return {
     /**
      * Sends the run summary to the request's recipients. Each recipient is recorded once sent, so a
@@ -57,7 +59,8 @@ export function notifyActivities(db: Db, mail: MailConfig | undefined) {
       const recipients = notify.email;
       if (!mail) return { status: 'skipped', recipients: [], reason: 'no SMTP server configured (SMTP_URL)' };
       if (recipients.length === 0) return { status: 'skipped', recipients: [], reason: 'the request names no e-mail recipients' };
-      const message = runSummaryMail(schedule, doc, await listArtefacts(db, runId));
+      const base = channels.publicBaseUrl?.replace(/\/$/, '');
+      const message = runSummaryMail(schedule, doc, await listArtefacts(db, runId), base ? `${base}/#/runs/${runId}` : null);
       const transport = createTransport(mail);
       try {
         for (const recipient of recipients) {
@@ -193,6 +196,15 @@ function asFailure(err: unknown): unknown {
 
 function viewOf(alert: AlertRow, d: DeliveryRow, channels: ChannelConfig): AlertView {
   const base = channels.publicBaseUrl?.replace(/\/$/, '');
+  const links = channels.alertLinks;
+  const ackUrl =
+    base && links
+      ? ackLinkUrl(base, links.secret, {
+          alertId: alert.alertId,
+          userId: d.userId,
+          expiresAt: ackLinkExpiry(d.createdAt, links.validHours),
+        })
+      : null;
   return {
     alertId: alert.alertId,
     tenantId: alert.tenantId,
@@ -203,6 +215,7 @@ function viewOf(alert: AlertRow, d: DeliveryRow, channels: ChannelConfig): Alert
     facts: alert.facts,
     runId: alert.runId,
     runUrl: base && alert.runId ? `${base}/api/runs/${alert.runId}` : null,
+    ackUrl,
     escalation: d.event === 'escalation',
   };
 }

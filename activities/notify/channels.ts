@@ -11,6 +11,8 @@ export interface ChannelConfig {
   webhookSecret?: string;
   /** Base of the links in messages (the HTTP API's public address). */
   publicBaseUrl?: string;
+  /** Signs the acknowledgement links (with publicBaseUrl; without both, messages carry none). */
+  alertLinks?: { secret: string; validHours: number };
   /** Where the optimised schedule is posted after each run (signed like the webhooks). */
   writeBackUrl?: string;
 }
@@ -21,6 +23,7 @@ export function channelConfigFromEnv(env: Env = readEnv()): ChannelConfig {
     slack: env.SLACK_BOT_TOKEN ? { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL } : undefined,
     webhookSecret: env.WEBHOOK_SIGNING_SECRET,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    alertLinks: env.ALERT_LINK_SECRET ? { secret: env.ALERT_LINK_SECRET, validHours: env.ALERT_LINK_VALID_HOURS } : undefined,
     writeBackUrl: env.WRITEBACK_URL,
   };
 }

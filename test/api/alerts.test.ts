@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpSyncFailed } from '../../activities/notify/rules.ts';
-import { listSubscribers, storeAlert } from '../../db/repositories/alerts.ts';
+import { listSubscribers, loadAlert, storeAlert } from '../../db/repositories/alerts.ts';
 import { AlertSchema } from '../../domain/alerts.ts';
-import { call, expectErrorShape, startApi, token, type TestApi } from './support.ts';
+import { ackLinkUrl } from '../../activities/notify/ack-link.ts';
+import { ALERT_LINK_SECRET, call, expectErrorShape, startApi, testOptions, token, type TestApi } from './support.ts';
 
 describe('acknowledgement and preferences over the API', () => {
   let api: TestApi;
@@ -30,6 +31,59 @@ describe('acknowledgement and preferences over the API', () => {
     const bad = await call(api.base, 'POST', '/api/alerts/not-a-uuid/acknowledge', { token: await as('ack-tenant', 'anna') });
     expect(bad.status).toBe(400);
     expect(expectErrorShape(bad).details[0].path).toBe('params.id');
+  });
+
+  it('acknowledges by signed link without login: GET shows the alert and a button, only POST acknowledges', async () => {
+    const alert = AlertSchema.parse(erpSyncFailed({ tenantId: 'link-tenant', system: 'SAP <b>', occurrence: 'link', error: 'HTTP 503' }));
+    const { alertId: id } = await storeAlert(api.deps.db, alert);
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const link = (claims: { alertId?: string; userId?: string; expiresAt?: number } = {}, secret = ALERT_LINK_SECRET) =>
+      ackLinkUrl(api.base, secret, { alertId: id, userId: 'anna', expiresAt: inAnHour, ...claims }).slice(api.base.length);
+    const page = await call(api.base, 'GET', link());
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('ERP sync with SAP &lt;b&gt; failed'); // the title, escaped
+    expect(page.text).toContain('<form method="post"><button type="submit"');
+    expect((await loadAlert(api.deps.db, id))!.acknowledgedAt).toBeNull(); // a mail scanner's GET acknowledges nothing
+
+    const refusals = [
+      [link({ userId: 'bert' }).replace('u=bert', 'u=anna'), 403, 'signature does not match'], // another person's link, user changed
+      [link().replace(id, alertId), 403, 'signature does not match'], // the link of one alert on another
+      [link({}, `${ALERT_LINK_SECRET}-other`), 403, 'signature does not match'],
+      [link({ expiresAt: inAnHour - 7200 }), 410, 'the link expired on'],
+      [link().replace(/&sig=[^&]+/, ''), 400, 'the link has no signature (sig)'],
+      [`/api/alerts/not-a-uuid/ack?u=anna&exp=${inAnHour}&sig=x`, 400, 'the link names no alert'],
+    ] as const;
+    for (const [path, status, problem] of refusals) {
+      for (const method of ['GET', 'POST']) {
+        const reply = await call(api.base, method, path);
+        expect({ method, path, status: reply.status }).toEqual({ method, path, status });
+        expect(reply.text).toContain(problem);
+      }
+    }
+    expect((await loadAlert(api.deps.db, id))!.acknowledgedAt).toBeNull();
+
+    const done = await call(api.base, 'POST', link());
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Acknowledged by link:anna at ');
+    expect(await loadAlert(api.deps.db, id)).toMatchObject({ acknowledgedBy: 'link:anna' });
+    const again = await call(api.base, 'POST', link({ userId: 'bert' }));
+    expect(again.text).toContain('Acknowledged by link:anna'); // the first acknowledgement stands
+    expect((await call(api.base, 'GET', link())).text).toContain('Alert already acknowledged');
+    // The login-free route is the link's only: the token route still wants a token.
+    expect((await call(api.base, 'POST', `/api/alerts/${id}/acknowledge`)).status).toBe(401);
+  });
+
+  it('answers 404 on a link when the server has no ALERT_LINK_SECRET', async () => {
+    const bare = await startApi(testOptions({ alertLinkSecret: undefined }));
+    try {
+      const reply = await call(bare.base, 'POST', `/api/alerts/${alertId}/ack?u=anna&exp=9999999999&sig=x`);
+      expect(reply.status).toBe(404);
+      expect(reply.text).toContain('acknowledgement links are not configured on this server (ALERT_LINK_SECRET)');
+      expect((await loadAlert(bare.deps.db, alertId))!.acknowledgedBy).not.toMatch(/^link:/);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('stores preferences per user of the tenant, naming each bad field', async () => {

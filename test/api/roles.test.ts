@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../api/auth.ts';
-import { ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
+import { PUBLIC_ROUTES, ROUTE_ROLES, type RouteName } from '../../api/permissions.ts';
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { erpSyncFailed } from '../../activities/notify/rules.ts';
@@ -141,12 +141,28 @@ describe('every route × every role', () => {
     });
   }
 
+  for (const route of Object.keys(PUBLIC_ROUTES)) {
+    it(`${route}: no login; every role and no token alike get the link's verdict (403 for a bad signature), never 401`, async () => {
+      const [method, path] = route.split(' ');
+      for (const role of [...ROLES, null] as (Role | null)[]) {
+        const reply = await call(api.base, method, `${path.replace(':id', alertId)}?u=u1&exp=9999999999&sig=forged`, {
+          token: role ? await token(TENANT, [role]) : undefined,
+        });
+        expect({ role, status: reply.status }).toEqual({ role, status: 403 });
+        expect(reply.text).toContain('signature does not match');
+      }
+    });
+  }
+
   it('the README table says what the code enforces', () => {
     const rows = new Map<string, Role[]>();
+    const open: string[] = [];
     for (const line of readme.split('\n')) {
       const cells = line.split('|').map((c) => c.trim());
       const route = /^`([A-Z]+ \/api\/\S+)`$/.exec(cells[1] ?? '')?.[1];
-      if (route && cells.length >= 7)
+      if (!route || cells.length < 7) continue;
+      if (cells.slice(2, 6).every((c) => c === 'signed link')) open.push(route);
+      else
         rows.set(
           route,
           ROLES.filter((_, i) => cells[2 + i] === '✓'),
@@ -155,5 +171,6 @@ describe('every route × every role', () => {
     expect(Object.fromEntries(rows)).toEqual(
       Object.fromEntries(Object.entries(ROUTE_ROLES).map(([r, roles]) => [r, ROLES.filter((x) => roles.includes(x as never))])),
     );
+    expect(open).toEqual(Object.keys(PUBLIC_ROUTES));
   });
 });

@@ -11,6 +11,8 @@ import { createApi, listenApi, type ApiDeps } from '../../api/server.ts';
 import { openDb } from '../../db/client.ts';
 
 export const SECRET = 'a-test-secret-of-more-than-thirty-two-characters';
+/** Signs the acknowledgement links the API tests make. */
+export const ALERT_LINK_SECRET = 'an-alert-link-secret-of-more-than-32-characters';
 /**
  * A queue no worker polls: runs submitted there are stored and started but never executed (they
  * stay queued until the suite's Temporal dev server is discarded).
@@ -24,6 +26,7 @@ export const testOptions = (overrides: Partial<ApiOptions> = {}): ApiOptions => 
   solverTimeLimitCaps: parseCaps('planner=300,admin=3600'),
   bodyLimitBytes: 50 * 1024 * 1024,
   taskQueue: IDLE_QUEUE,
+  alertLinkSecret: ALERT_LINK_SECRET,
   ...overrides,
 });
 

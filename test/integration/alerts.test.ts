@@ -8,6 +8,7 @@ import { SubscriberSchema, type AlertInput, type SubscriberInput } from '../../d
 import { generateRequest } from '../../examples/generate.ts';
 import { acknowledgeAlert, raiseAlert } from '../../runs/alerts.ts';
 import type { AlertOutcome } from '../../workflows/alert.ts';
+import { ALERT_LINK_SECRET, startApi, type TestApi } from '../api/support.ts';
 import { startTestPipeline, waitFor, type TestPipeline } from '../support/pipeline.ts';
 import { startSlack, type TestSlack } from '../support/slack.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
@@ -21,10 +22,14 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
   let slack: TestSlack;
   let hooks: TestWebhookReceiver;
   let smtp: TestSmtp;
+  /** The HTTP API the acknowledgement links point at (PUBLIC_BASE_URL). */
+  let api: TestApi;
 
   beforeAll(async () => {
-    [slack, hooks, smtp] = await Promise.all([startSlack(SLACK_TOKEN), startWebhookReceiver(SECRET), startSmtp()]);
+    [slack, hooks, smtp, api] = await Promise.all([startSlack(SLACK_TOKEN), startWebhookReceiver(SECRET), startSmtp(), startApi()]);
     p = await startTestPipeline({
+      PUBLIC_BASE_URL: api.base,
+      ALERT_LINK_SECRET,
       SLACK_BOT_TOKEN: SLACK_TOKEN,
       SLACK_API_URL: slack.url,
       WEBHOOK_SIGNING_SECRET: SECRET,
@@ -35,7 +40,7 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
 
   afterAll(async () => {
     await p?.close();
-    await Promise.all([slack?.stop(), hooks?.stop(), smtp?.stop()]);
+    await Promise.all([slack?.stop(), hooks?.stop(), smtp?.stop(), api?.close()]);
   });
 
   const subscribe = (tenantId: string, ...subs: (Partial<SubscriberInput> & { userId: string })[]) =>
@@ -64,7 +69,7 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
     expect(rate[1].at - rate[0].at).toBeGreaterThanOrEqual(3000);
     const posted = slack.posts.filter((m) => m.channel === 'C-RATE');
     expect(posted).toHaveLength(1);
-    expect(posted[0].blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(posted[0].blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions', 'context']);
     expect(posted[0].text).toContain('[CRITICAL] ERP sync with SAP failed');
     expect(slack.calls.filter((c) => c.channel === 'C-GONE')).toHaveLength(1); // not retried
     const rows = await deliveriesOf(result.alertId);
@@ -77,6 +82,10 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
     expect(rows.find((r) => r.userId === 'gone')!.lastError).toBe('Slack refused the message: channel_not_found');
     const [hook] = hooks.delivered('/t-slack');
     expect(hook.body).toMatchObject({ type: 'alert.raised', alert: { rule: 'erp_sync_failed', severity: 'critical' } });
+    // Each recipient's own acknowledgement link: the Slack button for `rate`, the payload field for `hook`.
+    const button = (posted[0].blocks.find((b) => b.type === 'actions') as unknown as { elements: { url: string }[] }).elements[0];
+    expect(button.url).toMatch(new RegExp(`^${api.base}/api/alerts/${result.alertId}/ack\\?u=rate&exp=\\d+&sig=[\\w-]{43}$`));
+    expect(hook.body.alert.ackUrl).toMatch(new RegExp(`^${api.base}/api/alerts/${result.alertId}/ack\\?u=hook&exp=\\d+&sig=[\\w-]{43}$`));
     expect(hooks.refused).toEqual([]);
     // The same alert raised again is the same alert: nothing more is sent.
     const again = await raise(erp('t-slack', '2026-11-24'));
@@ -178,6 +187,46 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
     expect(await acknowledgeAlert(p.db, p.client, { tenantId: 'another-tenant', alertId, by: 'x' })).toBeUndefined();
   });
 
+  it('acknowledgement by the signed link in the e-mail: GET acknowledges nothing, a tampered link is refused, POST stops the escalation', async () => {
+    await subscribe(
+      't-link',
+      { userId: 'ops', channels: ['email'], email: 'ops@link.example', escalateTo: 'boss', ackWithinMinutes: 10 },
+      // The boss hears of warnings only when they are escalated.
+      { userId: 'boss', channels: ['webhook'], webhookUrl: `${hooks.url}/t-link/boss`, minSeverity: 'critical' },
+    );
+    const raised = await raise({ ...erp('t-link', 'link'), severity: 'warning' });
+    const mail = await waitFor('the alert e-mail to ops', async () =>
+      smtp.messages.find((m) => m.to && JSON.stringify(m.to).includes('ops@link.example')),
+    );
+    const link = /Acknowledge \(stops the escalation\): (\S+)/.exec(mail.text ?? '')?.[1];
+    expect(link).toMatch(new RegExp(`^${api.base}/api/alerts/[0-9a-f-]{36}/ack\\?u=ops&exp=\\d+&sig=[\\w-]{43}$`));
+    expect(mail.html).toContain(`<a href="${link!.replaceAll('&', '&amp;')}">Acknowledge this alert</a>`);
+    const alertId = new URL(link!).pathname.split('/')[3];
+    const row = async () => (await p.db.select().from(alerts).where(eq(alerts.alertId, alertId)))[0];
+
+    // A mail scanner (or the person) opens the link: a page with the button, nothing acknowledged, the workflow still waits.
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect((await row()).acknowledgedAt).toBeNull();
+    expect((await p.client.workflow.getHandle(raised.workflowId).describe()).status.name).toBe('RUNNING');
+
+    // A link altered to another user, or to another alert, is refused and acknowledges nothing.
+    const forged = await fetch(link!.replace('u=ops', 'u=boss'), { method: 'POST' });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('signature does not match');
+    const elsewhere = await fetch(link!.replace(alertId, randomUUID()), { method: 'POST' });
+    expect(elsewhere.status).toBe(403);
+    expect((await row()).acknowledgedAt).toBeNull();
+
+    const done = await fetch(link!, { method: 'POST' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Acknowledged by link:ops');
+    expect(await raised.outcome()).toMatchObject({ alertId, acknowledged: true, escalated: false, sent: 1 });
+    expect((await row()).acknowledgedBy).toBe('link:ops');
+    expect(hooks.delivered('/t-link/boss')).toEqual([]); // no escalation reached the boss
+  });
+
   it('a run posts its schedule to the ERP endpoint (signed) and raises its alerts (e-mail with the PDF attached); a failed run raises optimization_failed', async () => {
     const request = generateRequest({ seed: 5, jobs: 4, heaters: 2, timeLimitSeconds: 5 });
     const tenant = `t-run-${randomUUID().slice(0, 8)}`;
@@ -207,6 +256,11 @@ describe('alerts on the real stack: Slack, signed webhooks and e-mail peers on l
       smtp.messages.find((m) => m.subject?.includes('Low savings') && m.text?.includes(runId)),
     );
     expect(mail.html).toContain('<h2>');
+    expect(mail.text).toContain(`Run: ${api.base}/api/runs/${runId}`);
+    expect(mail.text).toMatch(
+      /Acknowledge \(stops the escalation\): http:\/\/127\.0\.0\.1:\d+\/api\/alerts\/[0-9a-f-]{36}\/ack\?u=planner&/,
+    );
+    expect(mail.html).toContain(`<a href="${api.base}/api/runs/${runId}">Open the run</a>`);
     expect(mail.attachments.map((a) => a.filename)).toEqual(['report.pdf']);
     expect(mail.attachments[0].content.subarray(0, 5).toString()).toBe('%PDF-');
 

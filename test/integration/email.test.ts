@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { money } from '../../activities/report/format.ts';
 import { generateRequest } from '../../examples/generate.ts';
 import { freePort } from '../../infra/ports.ts';
 import { runRow, startTestPipeline, waitFor, type TestPipeline } from '../support/pipeline.ts';
@@ -11,7 +12,11 @@ describe('e-mail delivery', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    p = await startTestPipeline({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    p = await startTestPipeline({
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      PUBLIC_BASE_URL: 'https://heat.plant.example',
+      ALERT_LINK_SECRET: 'an-alert-link-secret-of-more-than-32-characters',
+    });
   });
 
   afterAll(async () => {
@@ -39,7 +44,32 @@ describe('e-mail delivery', () => {
     try {
       await p.client.workflow.getHandle(`${runId}-notify`).result();
       expect(smtp.messages).toHaveLength(1);
-      expect(smtp.messages[0].subject).toContain('gen-3');
+      const [mail] = smtp.messages;
+      expect(mail.subject).toContain('gen-3');
+      // Both parts: the text report (and the run's link), and the HTML summary with the same figures.
+      const report = await p.db.execute<{ content: Buffer }>(
+        sql`select content from artefacts where run_id = ${runId} and kind = 'report.txt'`,
+      );
+      const text = report.rows[0].content.toString('utf8');
+      expect(mail.text).toBe(`${text}\nThe run: https://heat.plant.example/#/runs/${runId}\n`);
+      const doc = (
+        await p.db.execute<{ content: Buffer }>(sql`select content from artefacts where run_id = ${runId} and kind = 'report.json'`)
+      ).rows[0].content.toString('utf8');
+      const { optimized, baseline, rows, currency } = JSON.parse(doc) as {
+        optimized: { total: string };
+        baseline: { total: string };
+        rows: { jobId: string }[];
+        currency: string;
+      };
+      const html = mail.html || '';
+      expect(html).toContain(
+        `Cost of the plan</th><td style="border:1px solid #ccc;padding:2px 6px;text-align:right">${money(optimized.total, currency)}<`,
+      );
+      expect(html).toContain(`>${money(baseline.total, currency)}<`);
+      expect(html.match(/<tr><td /g)).toHaveLength(rows.length);
+      for (const row of rows) expect(html).toContain(`>${row.jobId}</td>`);
+      expect(html).toContain(`<a href="https://heat.plant.example/#/runs/${runId}">Open the run</a>`);
+      expect(mail.attachments.map((a) => a.filename)).toContain('report.pdf');
       const row = await attemptsOf(runId);
       expect(row.status).toBe('SENT');
       expect(row.attempts).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,11 @@ import { verifyWebhook } from '../../activities/notify/webhook.ts';
 export interface ReceivedWebhook {
   path: string;
   key: string;
-  body: { type: string; deliveryId: string; alert: { id: string; rule: string; severity: string; title: string; runId: string | null } };
+  body: {
+    type: string;
+    deliveryId: string;
+    alert: { id: string; rule: string; severity: string; title: string; runId: string | null; ackUrl?: string | null };
+  };
   at: number;
 }
 

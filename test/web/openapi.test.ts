@@ -81,6 +81,17 @@ describe('OpenAPI 3.1 document', () => {
     const events = doc.paths['/api/runs/{id}/events'].get;
     expect(events.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
     expect(events.responses['404']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    // The signed-link routes need no login: no security requirement, HTML answers, the link's query.
+    const ack = doc.paths['/api/alerts/{id}/ack'] as unknown as Record<
+      string,
+      { security: unknown[]; parameters: { name: string }[]; responses: object }
+    >;
+    for (const method of ['get', 'post']) {
+      expect(ack[method].security).toEqual([]);
+      expect(ack[method].parameters.map((p) => p.name)).toEqual(['id', 'u', 'exp', 'sig']);
+      expect(Object.keys(ack[method].responses)).toEqual(['200', '400', '403', '404', '410']);
+    }
+    expect((doc.paths['/api/alerts/{id}/acknowledge'].post as unknown as { security?: unknown }).security).toBeUndefined();
     // No zod object left unconverted anywhere in the document.
     expect(JSON.stringify(doc)).not.toMatch(/"_zod"|"~standard"/);
   });
