@@ -30,7 +30,18 @@ export function renderPagePng(pdf: Buffer, page: number): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'report-png-'));
   try {
     writeFileSync(join(dir, 'r.pdf'), pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', String(page), '-l', String(page), '-singlefile', join(dir, 'r.pdf'), join(dir, 'p')]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '50',
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      '-singlefile',
+      join(dir, 'r.pdf'),
+      join(dir, 'p'),
+    ]);
     return readFileSync(join(dir, 'p.png'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
