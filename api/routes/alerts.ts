@@ -1,9 +1,9 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { listSubscribers, loadAlert, saveSubscriber } from '../../db/repositories/alerts.ts';
 import { SubscriberSchema } from '../../domain/alerts.ts';
 import { acknowledgeAlert } from '../../runs/alerts.ts';
-import { principalOf, requireRole, TenantIdSchema } from '../auth.ts';
+import { principalOf, requireRole, tenantInScope } from '../auth.ts';
 import { jsonBody, jsonBodyOf, parsePart } from '../body.ts';
 import type { ApiOptions } from '../config.ts';
 import { invalid, notFound } from '../errors.ts';
@@ -11,16 +11,6 @@ import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
 
 const AlertIdSchema = z.uuid('must be an alert id (a UUID)');
-const TenantQuerySchema = z.object({ tenant: TenantIdSchema.optional() }).strict();
-
-/** The caller's tenant; without login (every tenant is the caller's) the query names it. */
-function tenantOf(res: Response, query: unknown): string {
-  const own = principalOf(res).tenant;
-  if (own !== null) return own;
-  const { tenant } = parsePart(TenantQuerySchema, query, 'query');
-  if (!tenant) throw invalid([{ path: 'query.tenant', message: 'is required without login (which tenant?)' }]);
-  return tenant;
-}
 
 /** /api/alerts: acknowledge an alert (no escalation follows). */
 export function alertsRouter(deps: ApiDeps): Router {
@@ -42,14 +32,14 @@ export function alertsRouter(deps: ApiDeps): Router {
 export function subscribersRouter(deps: ApiDeps, options: ApiOptions): Router {
   const router = Router();
   router.get('/', requireRole(...rolesFor('GET /api/subscribers')), async (req, res) => {
-    res.json({ items: await listSubscribers(deps.db, tenantOf(res, req.query)) });
+    res.json({ items: await listSubscribers(deps.db, tenantInScope(req, res)) });
   });
   router.put(
     '/:userId',
     requireRole(...rolesFor('PUT /api/subscribers/:userId')),
     ...jsonBody(options.bodyLimitBytes),
     async (req, res) => {
-      const tenantId = tenantOf(res, req.query);
+      const tenantId = tenantInScope(req, res);
       const subscriber = parsePart(SubscriberSchema, jsonBodyOf(res).value, 'body');
       if (subscriber.userId !== req.params.userId) {
         throw invalid([{ path: 'body.userId', message: `must be ${String(req.params.userId)}, the user of the path` }]);
