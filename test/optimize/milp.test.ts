@@ -350,7 +350,7 @@ describe('settings.deterministic', () => {
   });
 
   it('takes its budget from the time limit', async () => {
-    expect(workBudgetFor(60)).toEqual({ wholeMilpNodes: 6, neighbourhoods: 8, neighbourhoodNodes: 50 });
+    expect(workBudgetFor(60)).toEqual({ wholeMilpNodes: 6, neighbourhoods: 8, neighbourhoodNodes: 50, tabuIterations: 180_000 });
     const plan = await solvePlan(problem, { timeLimitSeconds: 10, mipGap: 0 });
     expect(plan.solver.notes.join()).toContain('(1 node of the whole model, 3 neighbourhoods of up to 50 nodes)');
   });
