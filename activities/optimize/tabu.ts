@@ -179,45 +179,60 @@ function nextAllowed(starts: ArrayLike<number>, at: number): number {
   return lo < starts.length ? starts[lo] : Math.ceil(at);
 }
 
-/** A swap of two neighbours on a machine: `first` runs right before `second` until the move. */
-interface Swap {
-  first: number;
-  second: number;
+/** Moves an operation within its machine's sequence from position `from` to position `to`. */
+export interface Move {
+  op: number;
+  from: number;
+  to: number;
 }
 
 /**
- * The neighbourhood of Nowicki and Smutnicki on every critical path to a sink: the path splits into
- * blocks of operations that follow each other on one machine; only swapping the first two or the
- * last two of a block can shorten the path.
+ * Moves on every critical path to a sink (Nowicki-Smutnicki blocks, with the insertions of Zhang
+ * et al.'s N7): the path splits into blocks of operations that follow each other on one machine;
+ * only changing a block's first or last operation can shorten the path. So: swap the first two and
+ * the last two, move the first or the last operation inside the block, and move an inner operation
+ * to the block's front or back. `position` is each operation's place in its machine's sequence.
  */
-export function blockEndSwaps(evaluator: ShopEvaluator, score: ShopScore, limit = 8): Swap[] {
+export function blockMoves(evaluator: ShopEvaluator, score: ShopScore, position: Int32Array, limit = 4): Move[] {
   const seen = new Set<number>();
-  const swaps: Swap[] = [];
-  const add = (first: number, second: number) => {
-    const key = first * evaluator.n + second;
-    if (seen.has(key)) return;
+  const moves: Move[] = [];
+  const add = (op: number, to: number) => {
+    const key = op * evaluator.n + to;
+    if (position[op] === to || seen.has(key)) return;
     seen.add(key);
-    swaps.push({ first, second });
+    moves.push({ op, from: position[op], to });
   };
-  for (const sink of evaluator.sinks(score).slice(0, limit)) {
-    // Walk back along the critical links; each block ends where the link leaves the machine.
-    let block: number[] = [sink];
-    for (let v = sink; ;) {
-      const prev = evaluator.critical[v];
-      const onMachine = prev >= 0 && evaluator.viaMachine[v] === 1;
-      if (onMachine) block.push(prev);
-      else {
-        if (block.length >= 2) {
-          add(block[1], block[0]);
-          add(block[block.length - 1], block[block.length - 2]);
-        }
-        block = [prev];
+  for (const sink of evaluator.sinks(score).slice(0, limit))
+    for (const block of criticalBlocks(evaluator, sink)) {
+      // In processing order; positions are consecutive on the block's machine.
+      const first = position[block[0]];
+      const last = first + block.length - 1;
+      for (let k = 1; k < block.length; k++) {
+        add(block[0], first + k);
+        add(block[block.length - 1], last - k);
       }
-      if (prev < 0) break;
-      v = prev;
+      for (let k = 1; k < block.length - 1; k++) {
+        add(block[k], first);
+        add(block[k], last);
+      }
     }
+  return moves;
+}
+
+/** The blocks (two or more operations, in processing order) of the critical path that ends at `sink`. */
+function criticalBlocks(evaluator: ShopEvaluator, sink: number): number[][] {
+  const blocks: number[][] = [];
+  let block: number[] = [sink];
+  for (let v = sink; v >= 0;) {
+    const prev = evaluator.critical[v];
+    if (prev >= 0 && evaluator.viaMachine[v] === 1) block.push(prev);
+    else {
+      if (block.length >= 2) blocks.push(block.reverse());
+      block = [prev];
+    }
+    v = prev;
   }
-  return swaps;
+  return blocks;
 }
 
 export interface TabuResult {
@@ -245,7 +260,7 @@ interface Search {
   position: Int32Array;
   score: ShopScore;
   best: ShopSchedule;
-  /** Until which iteration `a` may not be put right before `b` again (key a × n + b). */
+  /** Until which iteration `a` may not run before `b` again (key a × n + b). */
   tabu: Map<number, number>;
   iteration: number;
   lowerBound: number;
@@ -254,9 +269,9 @@ interface Search {
 
 /**
  * Tabu search on the disjunctive graph from the given machine sequences: each iteration applies the
- * best swap of `blockEndSwaps` that is not tabu (or beats the best so far), marks its reversal tabu
- * for a random tenure, and restarts from the best schedule with a few random swaps after `stall`
- * iterations without a new best. Deterministic for a seed and an iteration count.
+ * best move of `blockMoves` that is not tabu (or beats the best so far), forbids for a random
+ * tenure the order of each pair it reversed, and restarts from the best schedule with a few random
+ * moves after `stall` iterations without a new best. Deterministic for a seed and an iteration count.
  */
 export function tabuSearch(shop: ShopProblem, initial: number[][], options: TabuOptions): TabuResult | null {
   const evaluator = new ShopEvaluator(shop);
@@ -314,37 +329,55 @@ export function makespanLowerBound(shop: ShopProblem): number {
   return bound;
 }
 
-/** One move: the best admissible swap, applied and marked tabu; false when the neighbourhood is empty. */
+/** One iteration: the best admissible move (the least recently forbidden when all are tabu), applied and its reversal forbidden; false when there is none. */
 function step(s: Search): boolean {
-  const swaps = blockEndSwaps(s.evaluator, s.score);
-  let chosen: Swap | undefined;
+  let chosen: Move | undefined;
   let chosenScore: ShopScore | undefined;
-  let oldest: Swap | undefined;
-  for (const swap of swaps) {
-    const tabuUntil = s.tabu.get(swap.second * s.evaluator.n + swap.first) ?? -1;
+  let oldest: Move | undefined;
+  let oldestUntil = Infinity;
+  for (const move of blockMoves(s.evaluator, s.score, s.position)) {
+    const tabuUntil = forbiddenUntil(s, move);
     const isTabu = tabuUntil > s.iteration;
-    if (isTabu && (!oldest || tabuUntil < (s.tabu.get(oldest.second * s.evaluator.n + oldest.first) ?? -1))) oldest = swap;
-    apply(s, swap);
+    apply(s, move);
     const score = s.evaluator.evaluate(s.sequences);
-    apply(s, { first: swap.second, second: swap.first });
-    if (!score || (isTabu && !scoreBelow(score, s.best.score))) continue;
-    if (!chosenScore || scoreBelow(score, chosenScore)) {
-      chosen = swap;
-      chosenScore = score;
-    }
+    undo(s, move);
+    if (!score) continue;
+    if (isTabu && tabuUntil < oldestUntil) [oldest, oldestUntil] = [move, tabuUntil];
+    if (isTabu && !scoreBelow(score, s.best.score)) continue;
+    if (!chosenScore || scoreBelow(score, chosenScore)) [chosen, chosenScore] = [move, score];
   }
   const move = chosen ?? oldest;
   if (!move) return false;
   apply(s, move);
-  const score = s.evaluator.evaluate(s.sequences);
-  if (!score) {
-    apply(s, { first: move.second, second: move.first });
-    s.evaluator.evaluate(s.sequences);
-    return false;
-  }
-  s.score = score;
-  s.tabu.set(move.first * s.evaluator.n + move.second, s.iteration + tenure(s));
+  s.score = s.evaluator.evaluate(s.sequences)!;
+  forbidReversal(s, move);
   return true;
+}
+
+/** The operations a move carries `op` past, in their sequence (before the move). */
+function jumped(s: Search, { op, from, to }: Move): number[] {
+  const seq = s.sequences[s.evaluator.shop.operations[op].machine];
+  return from < to ? seq.slice(from + 1, to + 1) : seq.slice(to, from);
+}
+
+/** Until when the move is tabu: the latest mark among the orders it would restore. */
+function forbiddenUntil(s: Search, move: Move): number {
+  const n = s.evaluator.n;
+  let until = -1;
+  for (const w of jumped(s, move)) {
+    const key = move.to < move.from ? move.op * n + w : w * n + move.op;
+    until = Math.max(until, s.tabu.get(key) ?? -1);
+  }
+  return until;
+}
+
+/** After a move: the orders it reversed stay forbidden for a tenure. */
+function forbidReversal(s: Search, move: Move): void {
+  const n = s.evaluator.n;
+  const until = s.iteration + tenure(s);
+  // `jumped` reads the sequence after the move here: the operations now on the other side of `op`.
+  const back: Move = { op: move.op, from: move.to, to: move.from };
+  for (const w of jumped(s, back)) s.tabu.set(move.to < move.from ? w * n + move.op : move.op * n + w, until);
 }
 
 /** Tabu tenure drawn from [L, 1.4 L] with L = 10 + jobs / machines (jobs: operations per machine), as tuned in the literature. */
@@ -354,31 +387,31 @@ function tenure(s: Search): number {
   return s.int(base, Math.ceil(base * 1.4));
 }
 
-/** Swaps two neighbours in their machine's sequence. */
-function apply(s: Search, { first, second }: Swap): void {
-  const seq = s.sequences[s.evaluator.shop.operations[first].machine];
-  const i = s.position[first];
-  seq[i] = second;
-  seq[i + 1] = first;
-  s.position[second] = i;
-  s.position[first] = i + 1;
+/** Moves the operation in its machine's sequence, keeping the positions up to date. */
+function apply(s: Search, { op, from, to }: Move): void {
+  const seq = s.sequences[s.evaluator.shop.operations[op].machine];
+  seq.splice(from, 1);
+  seq.splice(to, 0, op);
+  for (let k = Math.min(from, to); k <= Math.max(from, to); k++) s.position[seq[k]] = k;
 }
 
-/** Back to the best schedule, shaken by a few random critical swaps, with a fresh tabu list. */
+const undo = (s: Search, move: Move) => apply(s, { op: move.op, from: move.to, to: move.from });
+
+/** Back to the best schedule, shaken by a few random critical moves, with a fresh tabu list. */
 function restart(s: Search): void {
   s.sequences = s.best.sequences.map((seq) => [...seq]);
   s.position = positions(s.evaluator.shop, s.sequences);
   s.tabu.clear();
   let score = s.evaluator.evaluate(s.sequences)!;
   for (let k = s.int(2, 6); k > 0; k--) {
-    const swaps = blockEndSwaps(s.evaluator, score);
-    if (!swaps.length) break;
-    const swap = swaps[s.int(0, swaps.length - 1)];
-    apply(s, swap);
+    const moves = blockMoves(s.evaluator, score, s.position);
+    if (!moves.length) break;
+    const move = moves[s.int(0, moves.length - 1)];
+    apply(s, move);
     const next = s.evaluator.evaluate(s.sequences);
     if (next) score = next;
     else {
-      apply(s, { first: swap.second, second: swap.first });
+      undo(s, move);
       score = s.evaluator.evaluate(s.sequences)!;
     }
   }
