@@ -1,5 +1,6 @@
 import type { Highs } from 'highs';
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import { roundingNote, roundingReason } from '../../domain/grid-rounding.ts';
 import { toAssignment } from '../../domain/heating.ts';
 import { loadProfile, peakByCategory } from '../../domain/load.ts';
 import type { OptimizedSchedule, SolverStatus, UnscheduledJob } from '../../domain/plan.ts';
@@ -8,7 +9,7 @@ import type { PlanningProblem } from '../../domain/problem.ts';
 import { findConflict, type Conflict } from './conflict.ts';
 import { better, chosenFromVector, constructPlan, isComplete, planObjective, toColumnVector, type ColumnPlan } from './construct.ts';
 import { isWasmAbort, loadHighs, withModel, type HighsModel } from './highs.ts';
-import { buildMilp, columnFinder, columnsByJob, type Milp, type ModelContext } from './milp.ts';
+import { buildMilp, columnFinder, columnsByJob, withoutLeftOutColumns, type Milp, type ModelContext } from './milp.ts';
 import { improveByNeighbourhoods } from './neighbourhoods.ts';
 import { improveSequences } from './sequences.ts';
 
@@ -143,13 +144,15 @@ export async function solvePlan(
   onProgress?: (p: SolveProgress) => void,
 ): Promise<OptimizedSchedule> {
   const s = new SolveState(problem, options, onProgress);
+  const rounding = roundingNote(problem, s.context.roundings);
+  if (rounding) s.notes.push(rounding);
   startFromConstructivePlan(s);
   if (!s.milp.jobs.length) {
     const nothing = { chosen: new Array<number>(problem.schedule.jobs.length).fill(-1), objective: 0 };
     return toSchedule(s, nothing, { status: 'no_jobs', conflict: null, bound: undefined, notes: [] });
   }
   // Leaving jobs out is only an option when no complete plan is known yet.
-  if (s.best && isComplete(s.milp, s.best)) for (const col of s.milp.skipColumns.values()) s.milp.colUpper[col] = 0;
+  if (s.best && isComplete(s.milp, s.best)) s.milp = withoutLeftOutColumns(s.milp);
   s.highs = await loadHighs();
   s.improved(s.best, { incumbent: s.best?.objective });
   if (!s.proved) await solveWholeModel(s);
@@ -469,7 +472,8 @@ function unscheduledJobs(s: SolveState, plan: ColumnPlan, conflict: Conflict | n
         state,
         byJob[j].map((col) => milp.runs[col]),
       );
-      return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${reason}; ${conflict.text}` : reason };
+      const rounded = reason + roundingReason(problem, context.roundings, j);
+      return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${rounded}; ${conflict.text}` : rounded };
     });
   return [...context.unplaceable, ...left];
 }
