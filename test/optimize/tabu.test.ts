@@ -60,6 +60,23 @@ describe('the disjunctive graph of a shop', () => {
     expect([...evaluator.starts]).toEqual([0, 3, 5, 9]);
   });
 
+  it("estimates a move's makespan from the heads and tails of the schedule before it (Taillard)", () => {
+    const evaluator = new ShopEvaluator(shop);
+    evaluator.evaluate([
+      [0, 3],
+      [2, 1],
+    ]);
+    evaluator.computeTails();
+    // Job 0's second operation moved before job 1's first on M1: the path 0 → 1 → 2 → 3 takes 3 + 2 + 4 + 1.
+    expect(evaluator.estimate([1, 2], 0, 1)).toBe(10);
+    expect(
+      evaluator.evaluate([
+        [0, 3],
+        [1, 2],
+      ])?.makespan,
+    ).toBe(10);
+  });
+
   it('finds a cycle in sequences that contradict the routes', () => {
     // On M0 job 1's second operation first, on M1 job 0's second first: each waits for the other.
     expect(
