@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ShopProblem } from '../activities/optimize/tabu.ts';
 import type { RunRequestInput } from '../domain/run-request.ts';
 
 export interface JobShopInstance {
@@ -68,4 +69,22 @@ export function jobShopRequest(instance: JobShopInstance, settings: RunRequestIn
     })),
     settings: { slotMinutes: 1, objective: 'minimize_makespan', ...settings },
   };
+}
+
+/**
+ * The instance as a shop for the tabu search (activities/optimize/tabu.ts): operations job by job
+ * in route order, each route a chain of finish-to-start arcs, any start from 0 to the sum of all
+ * durations (no schedule without idle time is longer).
+ */
+export function shopOfJobShop(instance: JobShopInstance, objective: ShopProblem['objective'] = 'makespan'): ShopProblem {
+  const horizon = instance.jobs.flat().reduce((sum, [, duration]) => sum + duration, 0);
+  const anyStart = Int32Array.from({ length: horizon + 1 }, (_, t) => t);
+  const operations: ShopProblem['operations'] = [];
+  const arcs: ShopProblem['arcs'] = [];
+  for (const route of instance.jobs)
+    route.forEach(([machine, duration], k) => {
+      if (k > 0) arcs.push({ from: operations.length - 1, to: operations.length, delay: route[k - 1][1] });
+      operations.push({ machine, duration, starts: anyStart });
+    });
+  return { operations, machineCount: instance.machines, arcs, objective };
 }

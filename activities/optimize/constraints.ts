@@ -311,10 +311,12 @@ export function leftOutColumns(
     allowed,
   }: { jobRows: Map<number, number>; precedenceRows: PrecedenceRow[]; penalty: Float64Array; allowed: boolean },
 ): Map<number, number> {
+  // Columns fixed at zero would only carry their huge penalties into the model (bad scaling).
+  if (!allowed) return new Map();
   const links = precedenceRows.map((p) => ({ ...p, link: m.addRow(0, Infinity, { kind: 'precedence', from: p.from, to: p.to }) }));
   const columns = new Map<number, number>();
   for (const j of s.jobs) {
-    const col = m.addColumn(penalty[j], 0, allowed ? 1 : 0);
+    const col = m.addColumn(penalty[j], 0, 1);
     m.add(col, jobRows.get(j)!, 1);
     for (const p of links) {
       if (p.to === j) {

@@ -24,7 +24,8 @@ import {
   type ModelScope,
   type RowLabel,
 } from './constraints.ts';
-import { SparseModelBuilder, type SparseModel } from './sparse-model.ts';
+import { gridRoundings, roundingReason } from '../../domain/grid-rounding.ts';
+import { SparseModelBuilder, withoutTrailingColumns, type SparseModel } from './sparse-model.ts';
 
 /**
  * The time-indexed MILP in HiGHS' sparse form (see MODEL.md): a binary per feasible run
@@ -60,6 +61,8 @@ export interface ModelContext {
    * run, demand at its floor), or null for objectives without such a bound.
    */
   restricted: { kept: number; of: number; bound: number | null } | null;
+  /** The job times off the slot grid and how they were rounded (`gridRoundings`), by job index. */
+  roundings: Map<number, string[]>;
 }
 
 /**
@@ -87,6 +90,7 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
   }
   const headroom = limit === undefined ? Infinity : limit - settings.baseLoadKw;
   const placements = jobPlacements(problem, { latestEnd });
+  const roundings = gridRoundings(problem);
   const problems: FieldProblem[] = [];
   const unplaceable: UnscheduledJob[] = [];
   placements.forEach((jp, i) => {
@@ -98,7 +102,7 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
     }
     jp.placements = within;
     if (within.length) return;
-    const reason = groupedReasons(jp.excluded) || 'no heaters at the site';
+    const reason = (groupedReasons(jp.excluded) || 'no heaters at the site') + roundingReason(problem, roundings, i);
     unplaceable.push({ jobId: jp.job.id, reason });
     problems.push({ path: `schedule.jobs[${i}]`, message: `job ${jp.job.id} fits no heater (${reason})` });
   });
@@ -114,7 +118,8 @@ export function buildMilp(problem: PlanningProblem, { latestEnd }: { latestEnd?:
     for (const { option, starts } of options) for (const start of starts) runs.push({ jobIndex, option, start });
   });
   const rules = planRules(problem);
-  const context: ModelContext = { rules, placements, unplaceable, skipPenalty: skipPenalties(problem, runs), fifo: [], restricted };
+  const skipPenalty = skipPenalties(problem, runs);
+  const context: ModelContext = { rules, placements, unplaceable, skipPenalty, fifo: [], restricted, roundings };
   const milp = assembleMilp(problem, context, runs, jobs, new PlanState(problem, rules), true);
   context.fifo = fifoColumns(problem, milp, fifo.assignments);
   return { milp, context };
@@ -290,6 +295,17 @@ export function columnFinder(
     `${jobIndex}\u0000${equipmentId}\u0000${start}\u0000${durationSlots}`;
   const column = new Map(milp.runs.map((r, col) => [key(r.jobIndex, r.option.equipmentId, r.start, r.option.durationSlots), col]));
   return (jobIndex, equipmentId, start, durationSlots) => column.get(key(jobIndex, equipmentId, start, durationSlots));
+}
+
+/**
+ * The model once a complete plan is known: without the left-out columns (the last ones built) and
+ * the rows linking them, so that their penalties no longer scale the model.
+ */
+export function withoutLeftOutColumns(milp: Milp): Milp {
+  if (!milp.skipColumns.size) return milp;
+  const first = Math.min(...milp.skipColumns.values());
+  if (first + milp.skipColumns.size !== milp.numCols) throw new Error('left-out columns must be the last columns of the model');
+  return { ...milp, ...withoutTrailingColumns(milp, first), skipColumns: new Map() };
 }
 
 /** Run columns grouped by problem job index. */

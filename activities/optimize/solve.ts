@@ -1,5 +1,6 @@
 import type { Highs } from 'highs';
 import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import { roundingNote, roundingReason } from '../../domain/grid-rounding.ts';
 import { toAssignment } from '../../domain/heating.ts';
 import { loadProfile, peakByCategory } from '../../domain/load.ts';
 import type { OptimizedSchedule, SolverStatus, UnscheduledJob } from '../../domain/plan.ts';
@@ -8,8 +9,9 @@ import type { PlanningProblem } from '../../domain/problem.ts';
 import { findConflict, type Conflict } from './conflict.ts';
 import { better, chosenFromVector, constructPlan, isComplete, planObjective, toColumnVector, type ColumnPlan } from './construct.ts';
 import { isWasmAbort, loadHighs, withModel, type HighsModel } from './highs.ts';
-import { buildMilp, columnFinder, columnsByJob, type Milp, type ModelContext } from './milp.ts';
+import { buildMilp, columnFinder, columnsByJob, withoutLeftOutColumns, type Milp, type ModelContext } from './milp.ts';
 import { improveByNeighbourhoods } from './neighbourhoods.ts';
+import { improveSequences } from './sequences.ts';
 
 export interface SolveOptions {
   timeLimitSeconds: number;
@@ -33,6 +35,8 @@ export interface WorkBudget {
   neighbourhoods: number;
   /** …each for at most this many nodes. */
   neighbourhoodNodes: number;
+  /** Makespan mode: tabu-search iterations on the heaters' sequences before the whole MILP (default DEFAULT_TABU_ITERATIONS). */
+  tabuIterations?: number;
 }
 
 /**
@@ -45,6 +49,7 @@ export function workBudgetFor(seconds: number): WorkBudget {
     wholeMilpNodes: Math.max(1, Math.round(seconds / 10)),
     neighbourhoods: Math.max(3, Math.round(seconds / 8)),
     neighbourhoodNodes: 50,
+    tabuIterations: Math.max(1000, Math.round(seconds * TABU_ITERATIONS_PER_SECOND)),
   };
 }
 
@@ -65,8 +70,14 @@ const PROGRESS_EVERY_MS = 250;
  */
 const WHOLE_MILP_MAX_COLUMNS = 100_000;
 const LARGE_MODEL_MILP_SHARE = 0.3;
-/** Share of the time limit that randomised constructive restarts (makespan mode) may take. */
+/** Share of the time limit the constructive plans may take (re-insertion; randomised active schedules in makespan mode, where the tabu search does more with the time). */
 const CONSTRUCTIVE_SHARE = 0.25;
+const MAKESPAN_CONSTRUCTIVE_SHARE = 0.05;
+/** Makespan mode: tabu search on the sequences runs until this share of the time limit; the whole MILP (and its bound) gets the rest. */
+const TABU_SHARE = 0.6;
+/** Tabu iterations in a second's work budget: about what one core does on a 10 × 10 job shop (BENCHMARKS.md). */
+const TABU_ITERATIONS_PER_SECOND = 3000;
+const DEFAULT_TABU_ITERATIONS = 10_000;
 
 /**
  * One solve, carried through its phases (MODEL.md, "Solving"): the model, the best plan so far,
@@ -133,16 +144,18 @@ export async function solvePlan(
   onProgress?: (p: SolveProgress) => void,
 ): Promise<OptimizedSchedule> {
   const s = new SolveState(problem, options, onProgress);
+  const rounding = roundingNote(problem, s.context.roundings);
+  if (rounding) s.notes.push(rounding);
   startFromConstructivePlan(s);
   if (!s.milp.jobs.length) {
     const nothing = { chosen: new Array<number>(problem.schedule.jobs.length).fill(-1), objective: 0 };
     return toSchedule(s, nothing, { status: 'no_jobs', conflict: null, bound: undefined, notes: [] });
   }
   // Leaving jobs out is only an option when no complete plan is known yet.
-  if (s.best && isComplete(s.milp, s.best)) for (const col of s.milp.skipColumns.values()) s.milp.colUpper[col] = 0;
+  if (s.best && isComplete(s.milp, s.best)) s.milp = withoutLeftOutColumns(s.milp);
   s.highs = await loadHighs();
   s.improved(s.best, { incumbent: s.best?.objective });
-  await solveWholeModel(s);
+  if (!s.proved) await solveWholeModel(s);
   if (!s.proved) searchNeighbourhoods(s);
   return finish(s);
 }
@@ -150,13 +163,42 @@ export async function solvePlan(
 /** Phase 1: the constructive plan, or the plan an earlier attempt heartbeated when it is better. */
 function startFromConstructivePlan(s: SolveState): void {
   const { problem, options, budget } = s;
-  const constructUntil = s.started + options.timeLimitSeconds * 1000 * CONSTRUCTIVE_SHARE;
+  const share = problem.settings.objective === 'minimize_makespan' ? MAKESPAN_CONSTRUCTIVE_SHARE : CONSTRUCTIVE_SHARE;
+  const constructUntil = s.started + options.timeLimitSeconds * 1000 * share;
   // With a work budget nothing may depend on the clock: the constructive plans run to the end, unless the time limit comes first.
   s.best =
     options.constructiveStart === false ? null : constructPlan(problem, s.context, s.milp, { until: budget ? s.deadline : constructUntil });
   s.stoppedByClock = budget !== undefined && performance.now() >= s.deadline;
   resume(s);
-  if (s.best && problem.settings.objective === 'minimize_makespan' && isComplete(s.milp, s.best)) dropRunsPastMakespan(s, s.best);
+  if (s.best && problem.settings.objective === 'minimize_makespan' && isComplete(s.milp, s.best)) {
+    searchSequences(s, s.best);
+    dropRunsPastMakespan(s, s.best);
+  }
+}
+
+/** Phase 1b, makespan mode: tabu search on the order of each heater's runs (sequences.ts), clock- or budget-bounded. */
+function searchSequences(s: SolveState, plan: ColumnPlan): void {
+  const until = s.budget ? s.deadline : s.started + s.options.timeLimitSeconds * 1000 * TABU_SHARE;
+  const iterations = s.budget ? (s.budget.tabuIterations ?? DEFAULT_TABU_ITERATIONS) : Infinity;
+  const search = improveSequences(s.problem, s.context, s.milp, plan, { iterations, until, seed: s.seed });
+  if (!search) return;
+  if (s.budget) s.stoppedByClock ||= search.stoppedByClock;
+  const { from, to } = search.makespanSlots;
+  s.notes.push(
+    `tabu search on the heaters' sequences: ${search.iterations} iterations, makespan ${from} → ${to} slots` +
+      (search.plan ? '' : to < from ? ' (its plan broke a rule outside the sequences; kept the start)' : ''),
+  );
+  if (search.plan) {
+    s.best = search.plan;
+    s.improved(s.best, { incumbent: s.best.objective });
+  }
+  // The shop is the whole problem and its makespan bound is reached: optimal without the MILP.
+  const slotHours = s.problem.grid.slotMinutes / 60;
+  if (search.lowerBound !== null && s.best && Math.abs(s.best.objective - search.lowerBound * slotHours) < 1e-9) {
+    s.bound = s.best.objective;
+    s.proved = true;
+    s.notes.push(`makespan at its lower bound (the longest route or a heater's work: ${search.lowerBound} slots): optimal`);
+  }
 }
 
 function resume(s: SolveState): void {
@@ -430,7 +472,8 @@ function unscheduledJobs(s: SolveState, plan: ColumnPlan, conflict: Conflict | n
         state,
         byJob[j].map((col) => milp.runs[col]),
       );
-      return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${reason}; ${conflict.text}` : reason };
+      const rounded = reason + roundingReason(problem, context.roundings, j);
+      return { jobId: problem.schedule.jobs[j].id, reason: conflict?.jobs.has(j) ? `${rounded}; ${conflict.text}` : rounded };
     });
   return [...context.unplaceable, ...left];
 }

@@ -81,3 +81,33 @@ export class SparseModelBuilder<Label> {
     };
   }
 }
+
+/**
+ * The model without its columns from `firstDropped` on (the earlier ones keep their indices) and
+ * without the rows only those columns used (rows then empty, whose bounds admit zero).
+ */
+export function withoutTrailingColumns<Label>(model: SparseModel<Label>, firstDropped: number): SparseModel<Label> {
+  const end = model.starts[firstDropped];
+  const used = new Uint8Array(model.numRows);
+  for (let k = 0; k < end; k++) used[model.indices[k]] = 1;
+  const newRow = new Int32Array(model.numRows).fill(-1);
+  const kept: number[] = [];
+  for (let row = 0; row < model.numRows; row++) {
+    const admitsZero = model.rowLower[row] <= 0 && model.rowUpper[row] >= 0;
+    if (used[row] || !admitsZero) newRow[row] = kept.push(row) - 1;
+  }
+  return {
+    numCols: firstDropped,
+    numRows: kept.length,
+    colCost: model.colCost.slice(0, firstDropped),
+    colLower: model.colLower.slice(0, firstDropped),
+    colUpper: model.colUpper.slice(0, firstDropped),
+    integrality: model.integrality.slice(0, firstDropped),
+    rowLower: Float64Array.from(kept, (row) => model.rowLower[row]),
+    rowUpper: Float64Array.from(kept, (row) => model.rowUpper[row]),
+    starts: model.starts.slice(0, firstDropped + 1),
+    indices: Int32Array.from(model.indices.subarray(0, end), (row) => newRow[row]),
+    values: model.values.slice(0, end),
+    rowLabels: kept.map((row) => model.rowLabels[row]),
+  };
+}

@@ -16,6 +16,7 @@ import {
   type ModelScope,
   type RowLabel,
 } from '../../activities/optimize/constraints.ts';
+import { buildMilp, withoutLeftOutColumns } from '../../activities/optimize/milp.ts';
 import { SparseModelBuilder, type SparseModel } from '../../activities/optimize/sparse-model.ts';
 import { heaterOption } from '../../domain/heating.ts';
 import { PlanState, planRules, type Run } from '../../domain/plan-state.ts';
@@ -276,8 +277,29 @@ describe('left-out columns', () => {
     ]);
     const strict = given([jobs, [E1]], ['J1@E1:6']);
     const rows = eachJobOnce(strict.m, strict.scope);
-    leftOutColumns(strict.m, strict.scope, { jobRows: rows, precedenceRows: [], penalty, allowed: false });
-    expect([...strict.m.build().colUpper]).toEqual([1, 0]);
+    // Not allowed (a complete plan is known): no column at all, so no penalty scales the model.
+    expect(leftOutColumns(strict.m, strict.scope, { jobRows: rows, precedenceRows: [], penalty, allowed: false }).size).toBe(0);
+    expect([...strict.m.build().colUpper]).toEqual([1]);
+  });
+
+  it('leave the whole model, with the rows only they used, once a complete plan is known', () => {
+    const jobs = [
+      handJob('J1', 100, '06:00', '12:00'),
+      handJob('J2', 100, '06:00', '12:00', { predecessors: [{ jobId: 'J1', type: 'finish_to_start', lagMinutes: 0 }] }),
+    ];
+    const { milp } = buildMilp(problemFromRequest(handRequest(jobs, [E1])));
+    const runs = milp.runs.length;
+    expect(milp.skipColumns.size).toBe(2);
+    const strict = withoutLeftOutColumns(milp);
+    expect(strict.skipColumns.size).toBe(0);
+    expect(strict.numCols).toBe(milp.numCols - 2);
+    expect(Math.max(...strict.colCost)).toBeLessThan(1e3);
+    // The link row u(J2) − u(J1) ≥ 0 goes; the job rows and the precedence row stay, without u.
+    expect(strict.numRows).toBe(milp.numRows - 1);
+    expect(strict.rowLabels.filter((l) => l.kind === 'job')).toHaveLength(2);
+    expect(strict.rowLabels.filter((l) => l.kind === 'precedence')).toHaveLength(1);
+    expect([...strict.indices].every((row) => row < strict.numRows)).toBe(true);
+    expect(strict.starts[runs]).toBe(milp.starts[runs]);
   });
 });
 
