@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * The fault suite (`npm run test:faults`): `heatscheduler serve` as a child process with its own
  * embedded Temporal and Postgres, and runs in flight while workers are killed, Postgres goes down,
- * Temporal and serve restart and the mail server hangs. Not part of `npm test` (it takes minutes).
+ * Temporal and serve restart and the mail server hangs. `npm test` runs it after the main suite (it takes minutes).
  */
 export default defineConfig({
   test: {
