@@ -4,7 +4,16 @@ import { ProductionScheduleInputSchema, type ProductionSchedule } from './schedu
 import { SettingsSchema, type Settings } from './settings.ts';
 import { TariffSchema, type Tariff } from './tariff.ts';
 
-export const NotifySchema = z.object({ email: z.array(z.email('must be an e-mail address')).default([]) }).strict();
+/** A Slack channel as chat.postMessage takes it: its id (C…, G…) or `#name`. */
+const SlackChannelSchema = z.string().regex(/^([CG][A-Z0-9]{2,20}|#[a-z0-9._-]{1,80})$/, 'must be a Slack channel id (C…) or #name');
+
+export const NotifySchema = z
+  .object({
+    email: z.array(z.email('must be an e-mail address')).default([]),
+    /** Channels that get the run summary (with SLACK_BOT_TOKEN set). */
+    slack: z.array(SlackChannelSchema).max(20).optional(),
+  })
+  .strict();
 
 /** A site's heaters, each id once. */
 export const EquipmentListSchema = z
@@ -41,7 +50,7 @@ export type RunRequest = z.output<typeof RunRequestSchema>;
 export interface IntakeOutput {
   schedule: ProductionSchedule;
   settings: Settings;
-  notify: { email: string[] };
+  notify: { email: string[]; slack?: string[] };
   supplied: { tariff?: Tariff; equipment?: Equipment[] };
   /** Present when the request asked for its tariff and heaters to be registered for the site. */
   register?: true;

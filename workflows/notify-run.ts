@@ -11,8 +11,8 @@ interface NotifyRunInput {
   steps?: { tariff: StepRef; equipment: StepRef; optimize: StepRef; cost: StepRef };
 }
 
-// A mail server that is down for a while must not lose the message: retry with backoff for about a day.
-const { sendRunEmail } = proxyActivities<PipelineActivities>({
+// A mail server or Slack down for a while must not lose the message: retry with backoff for about a day.
+const { sendRunEmail, sendRunSlack } = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 150 },
 });
@@ -29,19 +29,17 @@ const { writeBackSchedule } = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' },
 });
 
-/** Tells the people and systems who need to know: the summary e-mail, the run's alerts to the subscribers, the schedule to the ERP. */
+/** Tells the people and systems who need to know: the summary by e-mail and on Slack, the run's alerts to the subscribers, the schedule to the ERP. */
 export async function notifyRun(input: NotifyRunInput) {
   const { steps } = input;
   const alerts =
     steps && patched('run-alerts') ? raiseRunAlerts({ runId: input.runId, intake: input.intake, ...steps }) : Promise.resolve(0);
   const writeBack =
     steps && patched('write-back') ? writeBackSchedule({ runId: input.runId, intake: input.intake, optimize: steps.optimize }) : undefined;
-  const [email, raised, written] = await Promise.all([
-    sendRunEmail({ runId: input.runId, intake: input.intake, report: input.report }),
-    alerts,
-    writeBack,
-  ]);
-  return steps ? { email, alerts: raised, writeBack: written } : { email };
+  const summary = { runId: input.runId, intake: input.intake, report: input.report };
+  const slack = patched('run-summary-slack') ? sendRunSlack(summary) : undefined;
+  const [email, raised, written, posted] = await Promise.all([sendRunEmail(summary), alerts, writeBack, slack]);
+  return steps ? { email, slack: posted, alerts: raised, writeBack: written } : { email };
 }
 
 async function raiseRunAlerts(refs: Parameters<PipelineActivities['runAlertsFor']>[0]): Promise<number> {

@@ -12,7 +12,12 @@ import {
   type DeliveryRow,
 } from '../../db/repositories/alerts.ts';
 import { listArtefacts } from '../../db/repositories/artefacts.ts';
-import { markNotificationRetrying, markNotificationSent, openNotification } from '../../db/repositories/notifications.ts';
+import {
+  markNotificationFailed,
+  markNotificationRetrying,
+  markNotificationSent,
+  openNotification,
+} from '../../db/repositories/notifications.ts';
 import { runTenant } from '../../db/repositories/runs.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import { AlertSchema, type AlertInput, type PlannedDelivery, type RecordedAlert, type Severity } from '../../domain/alerts.ts';
@@ -28,6 +33,7 @@ import { audienceFor, escalationFor } from './audience.ts';
 import {
   DeliveryError,
   postSigned,
+  postSlackOnce,
   sendAlertEmail,
   sendAlertSlack,
   sendAlertWebhook,
@@ -36,12 +42,20 @@ import {
 } from './channels.ts';
 import { createTransport } from './mailer.ts';
 import { optimizationFailed, runAlerts } from './rules.ts';
-import { runSummaryMail } from './summary.ts';
+import { runSummaryMail, runSummarySlack } from './summary.ts';
 import { writeBackBody } from './writeback.ts';
 
 interface EmailOutcome {
   status: 'sent' | 'skipped';
   recipients: string[];
+  reason?: string;
+}
+
+interface SlackOutcome {
+  status: 'sent' | 'skipped';
+  /** Channels posted to, and channels Slack refused for good (each with its reason). */
+  channels: string[];
+  refused: { channel: string; reason: string }[];
   reason?: string;
 }
 
@@ -72,6 +86,46 @@ export function notifyActivities(db: Db, channels: ChannelConfig) {
         transport.close();
       }
       return { status: 'sent', recipients };
+    },
+
+    /**
+     * Posts the run summary to the request's Slack channels, each once: a channel recorded as sent
+     * is skipped, and after an attempt with an unknown outcome the channel's history is searched for
+     * the post first. A channel Slack refuses for good (not found, bot not in it) is recorded as
+     * failed and the others still get theirs; a rate limit or an outage is retried by Temporal.
+     */
+    async sendRunSlack({ runId, intake, report }: { runId: string; intake: StepRef; report: StepRef }): Promise<SlackOutcome> {
+      const { schedule, notify } = await loadStepOutput<IntakeOutput>(db, runId, intake);
+      const targets = notify.slack ?? [];
+      if (targets.length === 0) return { status: 'skipped', channels: [], refused: [], reason: 'the request names no Slack channel' };
+      if (!channels.slack) return { status: 'skipped', channels: [], refused: [], reason: 'no Slack bot configured (SLACK_BOT_TOKEN)' };
+      const doc = await loadStepOutput<ReportDocument>(db, runId, report);
+      const base = channels.publicBaseUrl?.replace(/\/$/, '');
+      const message = runSummarySlack(schedule, doc, base ? `${base}/#/runs/${runId}` : null);
+      const sent: string[] = [];
+      const refused: SlackOutcome['refused'] = [];
+      for (const channel of targets) {
+        const key = { runId, channel: 'slack', recipient: channel };
+        const row = await openNotification(db, key, schedule.tenant);
+        if (row.status === 'SENT') sent.push(channel);
+        if (row.status === 'FAILED') refused.push({ channel, reason: 'refused by Slack on an earlier attempt' });
+        if (row.status === 'SENT' || row.status === 'FAILED') continue;
+        const outgoing = { deliveryId: `run-summary:${runId}:${channel}`, recipient: channel, createdAt: row.createdAt };
+        try {
+          await markNotificationSent(db, key, row.attempts + 1, await postSlackOnce(channels, outgoing, message, row.attempts > 0));
+          sent.push(channel);
+        } catch (err) {
+          const reason = (err as Error).message;
+          if (err instanceof DeliveryError && err.permanent) {
+            await markNotificationFailed(db, key, row.attempts + 1, reason);
+            refused.push({ channel, reason });
+            continue;
+          }
+          await markNotificationRetrying(db, key, row.attempts + 1, reason);
+          throw asFailure(err);
+        }
+      }
+      return { status: 'sent', channels: sent, refused };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Severity } from '../../domain/alerts.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml, escapeSlack } from './html.ts';
 
 /** The alert as every channel shows it. */
 export interface AlertView {
@@ -51,15 +51,14 @@ export function alertEmail(a: AlertView): { subject: string; text: string; html:
 }
 
 /** Slack escapes only &, < and > in text. */
-const slackEscape = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
 export function alertSlack(a: AlertView): { text: string; blocks: object[] } {
   const facts = factLines(a);
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: headline(a).slice(0, 150) } },
-    { type: 'section', text: { type: 'mrkdwn', text: slackEscape(a.text).slice(0, 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: escapeSlack(a.text).slice(0, 3000) } },
   ];
-  if (facts.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: slackEscape(facts.join('\n')).slice(0, 3000) } });
+  if (facts.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(facts.join('\n')).slice(0, 3000) } });
   const buttons = [
     ...(a.ackUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Acknowledge' }, style: 'primary', url: a.ackUrl }] : []),
     ...(a.runUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Open the run' }, url: a.runUrl }] : []),

@@ -110,6 +110,19 @@ const METADATA_TYPE = 'heatscheduler_alert';
  * first: a message found is recorded (channel:ts), not posted again.
  */
 export async function sendAlertSlack(config: ChannelConfig, d: Outgoing, view: AlertView, unknownOutcome: boolean): Promise<string> {
+  return postSlackOnce(config, d, alertSlack(view), unknownOutcome);
+}
+
+/**
+ * Posts a message unless an earlier attempt of the same delivery did: after an unknown outcome the
+ * channel's recent history is searched for the delivery id in the message metadata first.
+ */
+export async function postSlackOnce(
+  config: ChannelConfig,
+  d: Outgoing,
+  message: { text: string; blocks: object[] },
+  unknownOutcome: boolean,
+): Promise<string> {
   if (!config.slack) throw notConfigured('Slack (SLACK_BOT_TOKEN)');
   const client = new WebClient(config.slack.token, {
     slackApiUrl: config.slack.apiUrl,
@@ -124,7 +137,7 @@ export async function sendAlertSlack(config: ChannelConfig, d: Outgoing, view: A
     }
     const res = await client.chat.postMessage({
       channel: d.recipient,
-      ...alertSlack(view),
+      ...message,
       unfurl_links: false,
       metadata: { event_type: METADATA_TYPE, event_payload: { delivery_id: d.deliveryId } },
     });

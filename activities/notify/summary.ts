@@ -2,7 +2,7 @@ import type { ProductionSchedule } from '../../domain/schedule.ts';
 import { dec } from '../../domain/decimal.ts';
 import type { ReportDocument } from '../report/document.ts';
 import { grouped, kw, money, percent } from '../report/format.ts';
-import { escapeHtml as h } from './html.ts';
+import { escapeSlack, escapeHtml as h } from './html.ts';
 
 /** A file the run produced (report.txt, report.json, …). */
 interface RunFile {
@@ -96,4 +96,34 @@ function summaryHtml(doc: ReportDocument, runUrl: string | null, pdfAttached: bo
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/**
+ * The run summary for Slack: the headline figures as a fields section, the jobs left out and the
+ * warnings, a button to the run when the public address is known. Plant text is escaped for mrkdwn.
+ */
+export function runSummarySlack(
+  schedule: ProductionSchedule,
+  doc: ReportDocument,
+  runUrl: string | null,
+): { text: string; blocks: object[] } {
+  const title = `Heating plan for ${schedule.site} on ${schedule.scheduleDate}: ${savingsPhrase(doc)}`;
+  const fields = headlineFigures(doc).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${escapeSlack(value)}` }));
+  fields.push({ type: 'mrkdwn', text: `*Jobs*\n${doc.rows.length} scheduled, ${doc.unscheduled.length} not scheduled` });
+  const blocks: object[] = [
+    { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+    { type: 'section', fields },
+  ];
+  const notes = [
+    ...doc.unscheduled.map((u) => `Not scheduled: ${u.jobId} (${u.reason})`),
+    ...doc.warnings.map((w) => `Warning: ${w.text}`),
+  ];
+  if (notes.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(notes.join('\n')).slice(0, 3000) } });
+  if (runUrl)
+    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the run' }, url: runUrl }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: escapeSlack(`${doc.tenant} · ${doc.tariffName} · solver ${doc.solver.status}`) }],
+  });
+  return { text: title, blocks };
 }

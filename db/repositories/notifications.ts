@@ -12,12 +12,19 @@ const where = (key: NotificationKey) =>
   and(eq(notifications.runId, key.runId), eq(notifications.channel, key.channel), eq(notifications.recipient, key.recipient));
 
 /** The message's row, created PENDING on first sight: it tells a retry whether it was already sent. */
-export async function openNotification(db: Db, key: NotificationKey, tenantId: string): Promise<{ status: string; attempts: number }> {
+export async function openNotification(
+  db: Db,
+  key: NotificationKey,
+  tenantId: string,
+): Promise<{ status: string; attempts: number; createdAt: Date }> {
   await db
     .insert(notifications)
     .values({ ...key, tenantId, status: 'PENDING' })
     .onConflictDoNothing();
-  const [row] = await db.select({ status: notifications.status, attempts: notifications.attempts }).from(notifications).where(where(key));
+  const [row] = await db
+    .select({ status: notifications.status, attempts: notifications.attempts, createdAt: notifications.createdAt })
+    .from(notifications)
+    .where(where(key));
   return row;
 }
 
@@ -30,4 +37,9 @@ export async function markNotificationSent(db: Db, key: NotificationKey, attempt
 
 export async function markNotificationRetrying(db: Db, key: NotificationKey, attempts: number, lastError: string): Promise<void> {
   await db.update(notifications).set({ status: 'RETRYING', attempts, lastError }).where(where(key));
+}
+
+/** A message that can never go out (a channel that does not exist, a bot not in it): not retried. */
+export async function markNotificationFailed(db: Db, key: NotificationKey, attempts: number, lastError: string): Promise<void> {
+  await db.update(notifications).set({ status: 'FAILED', attempts, lastError }).where(where(key));
 }

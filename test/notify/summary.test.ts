@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReportDocument } from '../../activities/report/document.ts';
 import { narrate } from '../../activities/report/narrative.ts';
 import { renderTextReport } from '../../activities/report/text.ts';
-import { headlineFigures, runSummaryMail } from '../../activities/notify/summary.ts';
+import { headlineFigures, runSummaryMail, runSummarySlack } from '../../activities/notify/summary.ts';
 import { plantDayInput } from '../report/fixture.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)> & "Co"';
@@ -60,5 +60,25 @@ describe('the run summary e-mail', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;Co&quot;');
     expect(html).toContain('<h3>Not scheduled</h3><ul><li>J-9&lt;img');
     expect(html).toContain('<h3>Warnings</h3><ul><li>1 job(s) not scheduled: J-9&lt;img');
+  });
+});
+
+describe('the run summary on Slack', () => {
+  it('a header with the saving, the headline figures as fields, the jobs left out escaped, the run linked', async () => {
+    const { input, doc } = await plantDay();
+    const left = { ...doc, unscheduled: [{ jobId: HOSTILE, reason: 'no heater <b>free</b>' }] };
+    const { text, blocks } = runSummarySlack(input.problem.schedule, left, 'https://heat.plant.example/#/runs/r1');
+    expect(text).toBe('Heating plan for plant-1 on 2026-11-24: saves USD 213.86 (24.1 %)');
+    const [header, figures, notes, actions] = blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[];
+    expect(header).toMatchObject({ type: 'header', text: { text } });
+    expect(figures.fields!.map((f) => f.text)).toEqual([
+      '*Cost of the plan*\nUSD 674.68',
+      '*First-come-first-served baseline*\nUSD 888.55',
+      '*Savings*\nUSD 213.86 (24.1 %)',
+      '*Peak*\n265.7 kW of a 700.0 kW limit',
+      '*Jobs*\n14 scheduled, 1 not scheduled',
+    ]);
+    expect(notes.text!.text).toBe('Not scheduled: &lt;img src=x onerror=alert(1)&gt; &amp; "Co" (no heater &lt;b&gt;free&lt;/b&gt;)');
+    expect(actions).toMatchObject({ type: 'actions', elements: [{ url: 'https://heat.plant.example/#/runs/r1' }] });
   });
 });

@@ -63,6 +63,7 @@ export class StubActivities {
       pullTariff: this.impl('pullTariff', async () => ({ outcome: 'unchanged', tenant: 't', site: 's' })),
       raiseTariffUpdateFailed: this.impl('raiseTariffUpdateFailed', async () => undefined),
       runAlertsFor: this.impl('runAlertsFor', async () => []),
+      sendRunSlack: this.impl('sendRunSlack', async () => ({ status: 'skipped', channels: [], refused: [] })),
       writeBackSchedule: this.impl('writeBackSchedule', async () => ({ status: 'skipped', reason: 'stub' })),
       runFailedAlert: this.impl('runFailedAlert', async () => null),
       recordAlert: this.impl('recordAlert', async () => ({ alertId: 'alert-1', severity: 'info', deliveries: [], escalation: null })),

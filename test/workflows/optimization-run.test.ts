@@ -36,6 +36,7 @@ describe('the optimizationRun workflow', () => {
     expect(result).toEqual({ runId, head: { step: 'report', hash: 'hash-of-report' } });
     expect(email).toEqual({
       email: { status: 'sent', recipients: ['ops@plant.example'] },
+      slack: { status: 'skipped', channels: [], refused: [] },
       alerts: 0,
       writeBack: { status: 'skipped', reason: 'stub' },
     });
@@ -52,7 +53,9 @@ describe('the optimizationRun workflow', () => {
         cost: { step: 'cost', hash: 'hash-of-cost' },
       },
     ]);
-    const order = stubs.calls.map((c) => c.name).filter((name) => !['sendRunEmail', 'runAlertsFor', 'writeBackSchedule'].includes(name));
+    const order = stubs.calls
+      .map((c) => c.name)
+      .filter((name) => !['sendRunEmail', 'sendRunSlack', 'runAlertsFor', 'writeBackSchedule'].includes(name));
     expect(order.slice(0, 2)).toEqual(['markRunStarted', 'intake']);
     expect(order.slice(2, 4).sort()).toEqual(['resolveEquipment', 'resolveTariff']);
     expect(order.slice(4)).toEqual(['optimize', 'calculateCost', 'buildReport', 'completeRun']);
@@ -64,9 +67,9 @@ describe('the optimizationRun workflow', () => {
         equipment: { step: 'equipment', hash: 'hash-of-equipment' },
       },
     ]);
-    expect(stubs.called('sendRunEmail')).toEqual([
-      { runId, intake: { step: 'intake', hash: 'hash-of-intake' }, report: { step: 'report', hash: 'hash-of-report' } },
-    ]);
+    const summary = { runId, intake: { step: 'intake', hash: 'hash-of-intake' }, report: { step: 'report', hash: 'hash-of-report' } };
+    expect(stubs.called('sendRunEmail')).toEqual([summary]);
+    expect(stubs.called('sendRunSlack')).toEqual([summary]);
     expect(stubs.called('completeRun')).toEqual([{ runId, head: { step: 'report', hash: 'hash-of-report' } }]);
   });
 
