@@ -15,6 +15,16 @@ const EnvFields = z.object({
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   /** Slack Web API base, e.g. `http://127.0.0.1:PORT/api/` for a test peer (default Slack's). */
   SLACK_API_URL: z.url().optional(),
+  /** Channels that get every run's summary besides the request's own `notify.slack` (comma-separated ids or #names). */
+  SLACK_RUN_SUMMARY_CHANNELS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
   /** Secret that signs alert webhooks (HMAC-SHA256, at least 32 characters); none: webhooks off. */
   WEBHOOK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Public address of the HTTP API, for links in messages (the run, acknowledgement). */

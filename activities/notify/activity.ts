@@ -89,16 +89,16 @@ export function notifyActivities(db: Db, channels: ChannelConfig) {
     },
 
     /**
-     * Posts the run summary to the request's Slack channels, each once: a channel recorded as sent
+     * Posts the run summary to the request's Slack channels and SLACK_RUN_SUMMARY_CHANNELS, each once: a channel recorded as sent
      * is skipped, and after an attempt with an unknown outcome the channel's history is searched for
      * the post first. A channel Slack refuses for good (not found, bot not in it) is recorded as
      * failed and the others still get theirs; a rate limit or an outage is retried by Temporal.
      */
     async sendRunSlack({ runId, intake, report }: { runId: string; intake: StepRef; report: StepRef }): Promise<SlackOutcome> {
       const { schedule, notify } = await loadStepOutput<IntakeOutput>(db, runId, intake);
-      const targets = notify.slack ?? [];
-      if (targets.length === 0) return { status: 'skipped', channels: [], refused: [], reason: 'the request names no Slack channel' };
       if (!channels.slack) return { status: 'skipped', channels: [], refused: [], reason: 'no Slack bot configured (SLACK_BOT_TOKEN)' };
+      const targets = [...new Set([...(notify.slack ?? []), ...(channels.slack.runSummaryChannels ?? [])])];
+      if (targets.length === 0) return { status: 'skipped', channels: [], refused: [], reason: 'no Slack channel for run summaries' };
       const doc = await loadStepOutput<ReportDocument>(db, runId, report);
       const base = channels.publicBaseUrl?.replace(/\/$/, '');
       const message = runSummarySlack(schedule, doc, base ? `${base}/#/runs/${runId}` : null);

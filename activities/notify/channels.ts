@@ -7,7 +7,7 @@ import { retryAfterMs, webhookHeaders, webhookVerdict } from './webhook.ts';
 /** Where messages go out: each channel is off until configured. */
 export interface ChannelConfig {
   mail?: MailConfig;
-  slack?: { token: string; apiUrl?: string };
+  slack?: { token: string; apiUrl?: string; runSummaryChannels?: string[] };
   webhookSecret?: string;
   /** Base of the links in messages (the HTTP API's public address). */
   publicBaseUrl?: string;
@@ -20,7 +20,9 @@ export interface ChannelConfig {
 export function channelConfigFromEnv(env: Env = readEnv()): ChannelConfig {
   return {
     mail: mailConfigFromEnv(env),
-    slack: env.SLACK_BOT_TOKEN ? { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL } : undefined,
+    slack: env.SLACK_BOT_TOKEN
+      ? { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, runSummaryChannels: env.SLACK_RUN_SUMMARY_CHANNELS }
+      : undefined,
     webhookSecret: env.WEBHOOK_SIGNING_SECRET,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     alertLinks: env.ALERT_LINK_SECRET ? { secret: env.ALERT_LINK_SECRET, validHours: env.ALERT_LINK_VALID_HOURS } : undefined,

@@ -16,6 +16,7 @@ describe('the run summary on Slack (an HTTP server speaking Slack’s Web API)',
     p = await startTestPipeline({
       SLACK_BOT_TOKEN: SLACK_TOKEN,
       SLACK_API_URL: slack.url,
+      SLACK_RUN_SUMMARY_CHANNELS: 'C0OPS', // the site's operations channel gets every run's summary
       PUBLIC_BASE_URL: 'https://heat.plant.example',
       ALERT_LINK_SECRET: 'an-alert-link-secret-of-more-than-32-characters',
     });
@@ -42,7 +43,7 @@ describe('the run summary on Slack (an HTTP server speaking Slack’s Web API)',
     const outcome = (await p.client.workflow.getHandle(`${runId}-notify`).result()) as { slack: unknown };
     expect(outcome.slack).toEqual({
       status: 'sent',
-      channels: ['C0PLANNERS'],
+      channels: ['C0PLANNERS', 'C0OPS'],
       refused: [{ channel: 'C0GONE', reason: expect.stringContaining('channel_not_found') }],
     });
 
@@ -67,8 +68,10 @@ describe('the run summary on Slack (an HTTP server speaking Slack’s Web API)',
     expect(body).toContain(money(doc.optimized.total, doc.currency));
     expect(body).toContain(money(doc.baseline.total, doc.currency));
     expect(body).toContain(`https://heat.plant.example/#/runs/${runId}`);
+    expect(slack.posts.filter((m) => m.channel === 'C0OPS')).toHaveLength(1);
     expect(await notifications(runId)).toEqual([
       { recipient: 'C0GONE', status: 'FAILED', attempts: 1 },
+      { recipient: 'C0OPS', status: 'SENT', attempts: 1 },
       { recipient: 'C0PLANNERS', status: 'SENT', attempts: 2 },
     ]);
   });
