@@ -42,13 +42,16 @@ export function shopOfPlan(problem: PlanningProblem, context: ModelContext, milp
       const delay = pointOf(e.fromPoint, 0, operations[from].duration) + e.lagSlots - pointOf(e.toPoint, 0, operations[to].duration);
       return { from, to, delay };
     });
-  const familyNames = [...new Set(rules.families)];
+  // Only families named in a changeover need their own index: all others share one (their gap is the off time).
+  const named = new Set(problem.equipment.flatMap((h) => h.changeovers.flatMap((c) => [c.fromFamily, c.toFamily])));
+  const familyNames = [...new Set(rules.families.filter((f) => named.has(f)))];
   const familyIndex = new Map(familyNames.map((f, i) => [f, i]));
+  familyNames.push('\u0000any other family');
   const gap = problem.equipment.map((h) => familyNames.map((from) => familyNames.map((to) => rules.gapSlots(h.id, from, to))));
   const sequences: number[][] = problem.equipment.map(() => []);
   for (const v of operations.keys()) sequences[operations[v].machine].push(v);
   for (const seq of sequences) seq.sort((a, b) => milp.runs[plan.chosen[jobs[a]]].start - milp.runs[plan.chosen[jobs[b]]].start);
-  const families = jobs.map((j) => familyIndex.get(rules.families[j])!);
+  const families = jobs.map((j) => familyIndex.get(rules.families[j]) ?? familyNames.length - 1);
   const shop: ShopProblem = { operations, machineCount: problem.equipment.length, arcs, families, gap, objective: 'makespan' };
   return { shop, jobs, options, sequences };
 }

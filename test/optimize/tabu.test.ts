@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { constructPlan } from '../../activities/optimize/construct.ts';
+import { buildMilp } from '../../activities/optimize/milp.ts';
+import { shopOfPlan } from '../../activities/optimize/sequences.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { dispatchSequences, makespanLowerBound, ShopEvaluator, tabuSearch, type ShopProblem } from '../../activities/optimize/tabu.ts';
 import { jobShopRequest, readJobShop, shopOfJobShop } from '../../examples/jobshop.ts';
@@ -186,6 +189,30 @@ describe('tabu search inside the solver (makespan mode)', () => {
     expect(plan.solver.status).toBe('optimal');
     expect(Math.round(plan.solver.objective! * 60)).toBe(666);
     expect(plan.solver.notes.join('\n')).toMatch(/tabu search on the heaters' sequences: \d+ iterations, makespan \d+ → 666 slots/);
+  });
+
+  it('gives only the families named in a changeover their own gaps, whatever the number of products', () => {
+    const request = jobShopRequest(instance('ft06'));
+    const shopOfDay = (r: typeof request) => {
+      const problem = problemFromRequest(r);
+      const { milp, context } = buildMilp(problem);
+      return shopOfPlan(problem, context, milp, constructPlan(problem, context, milp))!.shop;
+    };
+    // Six products, no changeover: one shared family per heater, its gap the off time (0).
+    expect(shopOfDay(request).gap).toEqual(Array.from({ length: 6 }, () => [[0]]));
+    const two = {
+      ...request,
+      equipment: request.equipment!.map((h, m) =>
+        m === 0 ? { ...h, changeovers: [{ fromFamily: 'job 0', toFamily: 'job 1', minutes: 3 }] } : h,
+      ),
+    };
+    const shop = shopOfDay(two);
+    expect(shop.gap![0]).toEqual([
+      [0, 3, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(shop.families!.filter((f) => f === 2)).toHaveLength(24);
   });
 
   it('keeps changeovers between product families while it reorders the heaters (ft06 with 2-minute changeovers)', async () => {
