@@ -17,6 +17,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 
+import type { Equipment } from '../domain/equipment.ts';
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const money = (name: string) => numeric(name, { precision: 14, scale: 4, mode: 'number' });
 const kw = (name: string) => numeric(name, { precision: 12, scale: 3, mode: 'number' });
@@ -240,6 +241,8 @@ export const heatingEquipment = pgTable(
     startupEnergyKwh: numeric('startup_energy_kwh', { precision: 10, scale: 4, mode: 'number' }).notNull(),
     location: varchar('location', { length: 100 }),
     isActive: boolean('is_active').notNull().default(true),
+    /** The heater as registered, all its rules (changeovers, min off time, COP windows, …) but its unavailability (own table); the columns above are what queries need. */
+    spec: jsonb('spec').$type<Omit<Equipment, 'unavailability'>>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

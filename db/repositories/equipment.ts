@@ -32,6 +32,7 @@ export async function upsertEquipment(
       startupEnergyKwh: e.startupEnergyKwh,
       location: e.location ?? null,
       isActive: e.active,
+      spec: withoutUnavailability(e),
       updatedAt: new Date(),
     };
     const [row] = await tx
@@ -66,7 +67,14 @@ export async function upsertEquipment(
   }
 }
 
-/** The site's registry with the unavailability windows that touch [from, to), clipped to it. */
+function withoutUnavailability({ unavailability: _, ...rest }: Equipment): Omit<Equipment, 'unavailability'> {
+  return rest;
+}
+
+/**
+ * The site's registry with the unavailability windows that touch [from, to), clipped to it. The stored
+ * spec carries every rule; rows registered before it existed fall back to their columns.
+ */
 export async function loadRegistry(db: Db, tenantId: string, siteId: string, from: string, to: string): Promise<Equipment[]> {
   const rows = await db
     .select()
@@ -103,6 +111,7 @@ export async function loadRegistry(db: Db, tenantId: string, siteId: string, fro
         maxStartsPerDay: r.maxStartsPerDay ?? undefined,
         startupEnergyKwh: r.startupEnergyKwh,
         location: r.location ?? undefined,
+        ...r.spec,
         active: r.isActive,
         unavailability: windows
           .filter((w) => w.equipmentRowId === r.id)

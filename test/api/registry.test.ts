@@ -83,6 +83,37 @@ describe('the site registry: validated, audited, within the tenant', () => {
     expect(expectErrorShape(dup).details).toContainEqual({ path: 'body[1].id', message: `duplicate heater id ${two[1].id}` });
   });
 
+  it('a registered heater keeps every rule it was given: changeovers, min off time, stacking, COP windows', async () => {
+    const pump = example.equipment.find((h: { type: string }) => h.type === 'heat_pump');
+    const ruled = [
+      {
+        ...example.equipment[0],
+        minRunTimeMinutes: 30,
+        maxStartsPerDay: 3,
+        minOffTimeMinutes: 45,
+        allowStacking: true,
+        changeovers: [{ fromFamily: 'dairy', toFamily: 'bakery', minutes: 30 }],
+      },
+      { ...pump, efficiencyWindows: [{ start: '2026-06-01T00:00:00Z', end: '2026-06-01T06:00:00Z', efficiency: 2.4 }] },
+    ];
+    expect((await call(api.base, 'PUT', `/api/sites/${SITE}/heaters`, { token: t[`${OTHER}:admin`], body: ruled })).status).toBe(200);
+    const listed = (await call(api.base, 'GET', `/api/sites/${SITE}/heaters`, { token: t[`${OTHER}:viewer`] })).json as {
+      items: Record<string, unknown>[];
+    };
+    expect(listed.items[0]).toMatchObject({
+      id: ruled[0].id,
+      minRunTimeMinutes: 30,
+      maxStartsPerDay: 3,
+      minOffTimeMinutes: 45,
+      allowStacking: true,
+      changeovers: [{ fromFamily: 'dairy', toFamily: 'bakery', minutes: 30 }],
+    });
+    expect(listed.items[1]).toMatchObject({
+      id: pump.id,
+      efficiencyWindows: [{ start: '2026-06-01T00:00:00Z', end: '2026-06-01T06:00:00Z', efficiency: 2.4 }],
+    });
+  });
+
   it('lists the tariff versions and finds the one in force on a date', async () => {
     const next = { ...example.tariff, effectiveDate: '2027-01-01', expiryDate: undefined };
     expect((await call(api.base, 'PUT', `/api/sites/${SITE}/tariff`, { token: t[`${VICTIM}:admin`], body: next })).status).toBe(200);

@@ -1,0 +1,1 @@
+ALTER TABLE "heating_equipment" ADD COLUMN "spec" jsonb;
