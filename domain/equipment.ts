@@ -9,7 +9,8 @@ export const UnavailabilitySchema = z
   .object({
     start: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
     end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset or Z' }),
-    reason: z.enum(['maintenance', 'repair', 'offline']),
+    /** `locked`: a planner holds the heater over the interval (a scheduler's resource lock). */
+    reason: z.enum(['maintenance', 'repair', 'offline', 'locked']),
     notes: z.string().max(2000).optional(),
   })
   .strict()

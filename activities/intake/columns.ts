@@ -123,7 +123,7 @@ export const WINDOW_COLUMNS: FieldSpec[] = [
   HEATER_REF,
   { key: ['start'], label: 'start', aliases: ['from'], kind: 'instant', required: true },
   { key: ['end'], label: 'end', aliases: ['to', 'until'], kind: 'instant', required: true },
-  { key: ['reason'], label: 'reason', kind: 'enum', options: ['maintenance', 'repair', 'offline'], required: true },
+  { key: ['reason'], label: 'reason', kind: 'enum', options: ['maintenance', 'repair', 'offline', 'locked'], required: true },
   { key: ['notes'], label: 'notes', aliases: ['note', 'comment'], kind: 'text' },
 ];
 

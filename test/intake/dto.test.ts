@@ -142,3 +142,53 @@ describe('the scheduler DTO adapter', () => {
     ]);
   });
 });
+
+describe('the scheduler’s OptimizationRequestDTO around a ScheduleDataDTO', () => {
+  const request = async (extra: Record<string, unknown>) => {
+    const original = await read(example('plant-day.json'), 'plant-day.json');
+    const scheduleData = toSchedulerDto(original.request, 'v7', '2026-11-23T10:00:00Z');
+    return { original, body: { scheduleData, algorithmId: 1, options: { objective: 'minimize_makespan', timeLimit: 12 }, ...extra } };
+  };
+
+  it('turns options into settings, locked events into locks and locked resource intervals into unavailable windows', async () => {
+    const { original, body } = await request({
+      locks: {
+        events: ['J-103'],
+        resourceIntervals: [{ resourceId: 'HTR-002', start: '2026-11-24T06:00:00Z', end: '2026-11-24T09:30:00Z', reason: 'hand trial' }],
+      },
+    });
+    const events = body.scheduleData.snapshot.events as { id: string; resourceId: string; startDate: string }[];
+    Object.assign(
+      events.find((e) => e.id === 'J-103')!,
+      { resourceId: 'HTR-002', startDate: '2026-11-24T16:00:00Z' },
+    );
+    const { request: read_, format } = await read(body, 'optimize.json');
+    expect(format).toBe('dto');
+    expect(read_.settings).toMatchObject({ objective: 'minimize_makespan', solverTimeLimitSeconds: 12 });
+    expect(read_.schedule.jobs.find((j) => j.id === 'J-103')!.lock).toEqual({ equipmentId: 'HTR-002', start: '2026-11-24T16:00:00.000Z' });
+    expect(read_.schedule.jobs.filter((j) => j.lock)).toHaveLength(1);
+    expect(read_.equipment!.find((h) => h.id === 'HTR-002')!.unavailability).toEqual([
+      { start: '2026-11-24T06:00:00.000Z', end: '2026-11-24T09:30:00.000Z', reason: 'locked', notes: 'hand trial' },
+    ]);
+    expect(read_.schedule.jobs).toHaveLength(original.request.schedule.jobs.length);
+  });
+
+  it('names what it cannot honour by its place in the request, inside scheduleData too', async () => {
+    const { body } = await request({
+      algorithmId: 'fast',
+      options: { objective: 'maximize_throughput', warmStart: true, colour: 1 },
+      locks: { events: ['NOPE'], resourceIntervals: [{ resourceId: 'HTR-009', start: '2026-11-24T06:00:00Z', end: 'soon' }] },
+    });
+    Object.assign(body.scheduleData.snapshot.events[0], { colour: 'red' });
+    const err = await rejection(body, 'optimize.json');
+    expect(lines(err)).toEqual([
+      'optimize.json scheduleData.snapshot.events[0].colour: unknown field (known: id, name, resourceId, startDate, endDate, duration, manuallyScheduled, locked, priority, attributes, cls, eventColor, iconCls, style, draggable, resizable, durationUnit)',
+      'optimize.json algorithmId: "fast" is not a whole number',
+      'optimize.json options.colour: unknown field (known: objective, timeLimit, incrementalMode, warmStart)',
+      'optimize.json options.objective: maximize_throughput is not offered: minimize_makespan finishes the same jobs soonest',
+      'optimize.json options.warmStart: is not offered: every run plans the whole day from the events and their locks (leave it out or false)',
+      'optimize.json locks.events[0]: names no event ("NOPE")',
+      'optimize.json locks.resourceIntervals[0].resourceId: names no resource ("HTR-009")',
+    ]);
+  });
+});

@@ -17,9 +17,9 @@ export class JsonDocReader {
   }
 
   /** Each key of `obj` not in `known` is a problem at `prefix.key`. */
-  unknownKeys(obj: Record<string, unknown>, known: string[], prefix: string, what = 'key'): void {
+  unknownKeys(obj: Record<string, unknown>, known: string[], prefix: string, what = 'key', at = (field: string) => this.at(field)): void {
     for (const key of Object.keys(obj)) {
-      if (!known.includes(key)) this.b.problem(this.at(prefix ? `${prefix}.${key}` : key), `unknown ${what} (known: ${known.join(', ')})`);
+      if (!known.includes(key)) this.b.problem(at(prefix ? `${prefix}.${key}` : key), `unknown ${what} (known: ${known.join(', ')})`);
     }
   }
 }

@@ -3,13 +3,16 @@ import { readInstant, readNumber, readText, shown } from '../values.ts';
 import { RequestBuilder } from './builder.ts';
 import { JsonDocReader } from './json-reader.ts';
 import { isPlainObject, jsonObject } from './canonical-json.ts';
+import type { Location } from '../location.ts';
+import { isOptimizationRequest, readOptimizationRequest } from './scheduler-dto-request.ts';
 import type { AdapterContext, Conversion, FieldPath, IntakeAdapter, Sniffed } from './types.ts';
 
 /**
  * The scheduler UI's ScheduleDataDTO (seed 003): `snapshot` with resources (heaters), events
  * (jobs), dependencies (type 0 SS, 1 SF, 2 FS, 3 FF; lag in lagUnit) and constraints
  * (startnoearlierthan, finishnolaterthan, muststarton, unavailable); `metadata` with the plant and
- * what the canonical model needs besides (tenantId, scheduleDate, timeZone, settings, tariff).
+ * what the canonical model needs besides (tenantId, scheduleDate, timeZone, settings, tariff); or the
+ * OptimizationRequestDTO around one (`scheduleData`, `options`, `locks`: scheduler-dto-request.ts).
  */
 
 export const DEPENDENCY_TYPES = ['start_to_start', 'start_to_finish', 'finish_to_start', 'finish_to_finish'] as const;
@@ -79,10 +82,30 @@ const EVENT_ATTRIBUTES = [
 const RESOURCE_KEYS = ['id', 'name', 'type', 'calendar', 'capacity', 'attributes'];
 const CONSTRAINT_TYPES = ['startnoearlierthan', 'finishnolaterthan', 'muststarton', 'unavailable'];
 
-class DtoReader extends JsonDocReader {
-  readonly events = new Map<string, { index: number; resourceId?: string; field: string }>();
+export class DtoReader extends JsonDocReader {
+  readonly events = new Map<string, { index: number; event: Record<string, unknown>; resourceId?: string; field: string }>();
   readonly heaters = new Map<string, number>();
+  /** Unavailability windows set so far, per heater index. */
+  readonly windowCounts = new Map<number, number>();
   withHeaters = false;
+
+  constructor(
+    doc: Record<string, unknown>,
+    file: string | undefined,
+    /** Where the ScheduleDataDTO sits in the file: `scheduleData` inside an OptimizationRequestDTO. */
+    private readonly prefix = '',
+  ) {
+    super(doc, file);
+  }
+
+  override at(field: string): Location {
+    return super.at(this.prefix ? `${this.prefix}.${field}` : field);
+  }
+
+  /** A place outside the ScheduleDataDTO (the request around it). */
+  atTop(field: string): Location {
+    return super.at(field);
+  }
 
   list(obj: unknown, key: string, field: string): Record<string, unknown>[] {
     const v = isPlainObject(obj) ? obj[key] : undefined;
@@ -191,7 +214,7 @@ class DtoReader extends JsonDocReader {
     if (!id.ok || !id.value) this.b.problem(this.at(`${field}.id`), 'must be the job id', [...job, 'id']);
     else if (this.events.has(id.value)) this.b.problem(this.at(`${field}.id`), `repeats the event ${id.value}`, [...job, 'id']);
     else {
-      this.events.set(id.value, { index: i, resourceId: typeof e.resourceId === 'string' ? e.resourceId : undefined, field });
+      this.events.set(id.value, { index: i, event: e, resourceId: typeof e.resourceId === 'string' ? e.resourceId : undefined, field });
       this.b.set([...job, 'id'], id.value, this.at(`${field}.id`));
     }
     const attrs = isPlainObject(e.attributes) ? e.attributes : {};
@@ -231,12 +254,12 @@ class DtoReader extends JsonDocReader {
     this.b.set([...job, 'durationMinutes'], n.value / 60000, this.at(at));
   }
 
-  /** A locked event stays on its resource at its start date. */
-  private lock(e: Record<string, unknown>, job: FieldPath, field: string): void {
+  /** A locked event stays on its resource at its start date; `lockedBy` is where it was locked (its flag, or the request's locks). */
+  lock(e: Record<string, unknown>, job: FieldPath, field: string, lockedBy = this.at(`${field}.locked`)): void {
     const heater = readText(e.resourceId);
     if (!heater.ok || !heater.value)
       return this.b.problem(this.at(`${field}.resourceId`), 'a locked event needs the resource it is locked on', [...job, 'lock']);
-    this.b.set([...job, 'lock'], { equipmentId: heater.value }, this.at(`${field}.locked`));
+    this.b.set([...job, 'lock'], { equipmentId: heater.value }, lockedBy);
     this.b.locate([...job, 'lock', 'equipmentId'], this.at(`${field}.resourceId`));
     this.b.put([...job, 'lock', 'start'], readInstant(e.startDate), this.at(`${field}.startDate`));
   }
@@ -292,7 +315,8 @@ export const schedulerDtoAdapter: IntakeAdapter = {
   sniff(s: Sniffed) {
     const json = s.json();
     if (!json.ok) return { ok: false, reason: json.reason };
-    const snapshot = isPlainObject(json.value) ? json.value.snapshot : undefined;
+    const data = isPlainObject(json.value) && isOptimizationRequest(json.value) ? json.value.scheduleData : json.value;
+    const snapshot = isPlainObject(data) ? data.snapshot : undefined;
     if (!isPlainObject(snapshot) || !Array.isArray(snapshot.events)) return { ok: false, reason: 'has no snapshot with events' };
     return { ok: true, score: 90 };
   },
@@ -300,13 +324,19 @@ export const schedulerDtoAdapter: IntakeAdapter = {
     const problems: Conversion['problems'] = [];
     const doc = jsonObject(s, problems);
     if (!doc) return { request: {}, sources: new RequestBuilder({ file: s.input.fileName }).sources, problems };
-    const reader = new DtoReader(doc, s.input.fileName);
-    reader.unknownKeys(doc, ['version', 'snapshot', 'metadata'], '', 'field');
+    const wrapped = isOptimizationRequest(doc);
+    const reader = new DtoReader(
+      wrapped ? (doc.scheduleData as Record<string, unknown>) : doc,
+      s.input.fileName,
+      wrapped ? 'scheduleData' : '',
+    );
+    reader.unknownKeys(reader.doc, ['version', 'snapshot', 'metadata'], '', 'field');
     reader.metadata(context);
     reader.resources();
     reader.eventsList();
     reader.dependencies();
     readConstraints(reader);
+    if (wrapped) readOptimizationRequest(reader, doc);
     requireWindows(reader);
     return reader.b.result();
   },
@@ -314,13 +344,12 @@ export const schedulerDtoAdapter: IntakeAdapter = {
 
 function readConstraints(r: DtoReader): void {
   const seen = new Set<string>();
-  const windows = new Map<number, number>();
   r.list(r.doc.snapshot, 'constraints', 'snapshot.constraints').forEach((c, i) => {
     const field = `snapshot.constraints[${i}]`;
     const type = typeof c.type === 'string' ? c.type.toLowerCase() : '';
     if (!CONSTRAINT_TYPES.includes(type))
       return r.b.problem(r.at(`${field}.type`), `${shown(c.type)} is not one of ${CONSTRAINT_TYPES.join(', ')}`);
-    if (type === 'unavailable') return unavailable(r, c, field, windows);
+    if (type === 'unavailable') return unavailable(r, c, field);
     const event = r.events.get(String(c.eventId));
     if (!event) return r.b.problem(r.at(`${field}.eventId`), `names no event (${shown(c.eventId)})`);
     if (seen.has(`${type}\u0000${c.eventId}`)) return r.b.problem(r.at(field), `repeats ${type} for event ${String(c.eventId)}`);
@@ -346,15 +375,35 @@ function lockedAt(
   r.b.put([...job, 'lock', 'start'], readInstant(c.date), r.at(`${field}.date`));
 }
 
-function unavailable(r: DtoReader, c: Record<string, unknown>, field: string, windows: Map<number, number>): void {
+/** Where a heater's unavailable window comes from: a constraint (`startDate`, `endDate`) or a locked resource interval. */
+export interface WindowSource {
+  at: (field: string) => Location;
+  startKey: string;
+  endKey: string;
+  /** The window's reason when the source fixes it; else the constraint's `reason`, maintenance by default. */
+  reason?: 'locked';
+  /** The field whose text becomes the window's notes. */
+  noteKey: string;
+}
+const CONSTRAINT_WINDOW = (r: DtoReader): WindowSource => ({
+  at: (f) => r.at(f),
+  startKey: 'startDate',
+  endKey: 'endDate',
+  noteKey: 'notes',
+});
+
+/** A heater's unavailable window. */
+export function unavailable(r: DtoReader, c: Record<string, unknown>, field: string, from = CONSTRAINT_WINDOW(r)): void {
   const k = r.heaters.get(String(c.resourceId));
-  if (k === undefined) return r.b.problem(r.at(`${field}.resourceId`), `names no resource (${shown(c.resourceId)})`);
-  if (!r.withHeaters) return r.b.problem(r.at(field), "an unavailable window needs the resources' capacities (the run's heaters)");
-  const n = windows.get(k) ?? 0;
-  windows.set(k, n + 1);
+  if (k === undefined) return r.b.problem(from.at(`${field}.resourceId`), `names no resource (${shown(c.resourceId)})`);
+  if (!r.withHeaters) return r.b.problem(from.at(field), "an unavailable window needs the resources' capacities (the run's heaters)");
+  const n = r.windowCounts.get(k) ?? 0;
+  r.windowCounts.set(k, n + 1);
   const path = ['equipment', k, 'unavailability', n];
-  r.b.set(path, { reason: c.reason ?? 'maintenance', ...(c.notes !== undefined ? { notes: c.notes } : {}) }, r.at(field));
-  for (const key of ['start', 'end'] as const) r.b.put([...path, key], readInstant(c[`${key}Date`]), r.at(`${field}.${key}Date`));
+  const notes = c[from.noteKey];
+  r.b.set(path, { reason: from.reason ?? c.reason ?? 'maintenance', ...(notes !== undefined ? { notes } : {}) }, from.at(field));
+  r.b.put([...path, 'start'], readInstant(c[from.startKey]), from.at(`${field}.${from.startKey}`));
+  r.b.put([...path, 'end'], readInstant(c[from.endKey]), from.at(`${field}.${from.endKey}`));
 }
 
 /** Every event needs its window from the constraints; says which are missing, per event. */
