@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunRequestSchema } from '../domain/run-request.ts';
 import { PlanViewSchema } from '../runs/plan-view.ts';
+import { OptimizationAcceptedSchema, OptimizationRequestSchema, OptimizationResponseSchema } from './optimization-dto.ts';
 import { PUBLIC_ROUTES, ROUTE_ROLES, type PublicRouteName, type RouteName } from './permissions.ts';
 import { BackfillSchema, NoteSchema, PullListSchema } from './routes/pulls.ts';
 import { ListQuerySchema } from './routes/runs.ts';
@@ -90,6 +91,17 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
   },
   'POST /api/runs/:id/retry': { summary: 'A failed or cancelled run again, as a new run', ok: [202, json(SubmittedSchema)] },
   'GET /api/runs/:id/plan': { summary: 'The plan as the web page draws it', ok: [200, json(PlanViewSchema)] },
+  'POST /api/schedules/optimize': {
+    summary: 'Submit an OptimizationRequestDTO (the scheduler UI’s job API, seed 003)',
+    body: OptimizationRequestSchema,
+    ok: [202, json(OptimizationAcceptedSchema)],
+  },
+  'GET /api/schedules/optimize/:id': { summary: 'A run as an OptimizationResponseDTO', ok: [200, json(OptimizationResponseSchema)] },
+  'DELETE /api/schedules/optimize/:id': { summary: 'Cancel a queued or running run', ok: [204, {}] },
+  'GET /api/schedules/optimize/:id/progress': {
+    summary: 'Server-Sent Events as plain messages { progress, step, status }, the last one with versionId; resumable with Last-Event-ID',
+    ok: [200, { 'text/event-stream': { schema: { type: 'string' } } }],
+  },
   'GET /api/pulls': { summary: "The tenant's data pulls (Temporal Schedules) and their state", ok: [200, json(PullListSchema)] },
   'POST /api/pulls/:scheduleId/pause': {
     summary: 'Pause a pull, with a note',

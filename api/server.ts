@@ -21,6 +21,7 @@ import { runActionsRouter } from './routes/run-actions.ts';
 import { runEventsRouter } from './routes/run-events.ts';
 import { auditRouter } from './routes/audit.ts';
 import { pullsRouter } from './routes/pulls.ts';
+import { schedulesOptimizeRouter } from './routes/schedules-optimize.ts';
 import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
 import { publicRouter } from './web.ts';
@@ -84,6 +85,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   });
   app.use('/api/runs', runsRouter(deps, options, submitLimiter));
   app.use('/api/runs', runActionsRouter(deps, options, submitLimiter), runEventsRouter(deps));
+  app.use('/api/schedules/optimize', schedulesOptimizeRouter(deps, options, submitLimiter));
   app.use('/api/alerts', alertsRouter(deps));
   app.use('/api/subscribers', subscribersRouter(deps, options));
   app.use('/api/sites', registryRouter(deps, options));

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.ts';
-import { artefacts, optimizationRuns, runSteps } from '../db/schema.ts';
+import { loadRunInput } from '../db/repositories/run-inputs.ts';
+import { artefacts, optimizationRuns, optimizedAssignments, productionJobs, runSteps } from '../db/schema.ts';
 import { verifyChain, type ChainVerdict } from '../domain/hashing.ts';
 import type { RunStatus } from '../domain/pipeline.ts';
 
@@ -84,6 +85,26 @@ export function tenantRuns(db: Db, scope: TenantScope) {
         .from(artefacts)
         .where(and(eq(artefacts.runId, runId), eq(artefacts.kind, kind), mine(artefacts.tenantId)));
       return row ?? null;
+    },
+    /** The run's optimised plan, one row a placed job (its reference as submitted), in start order. */
+    async plan(runId: string) {
+      if (!(await get(runId))) return undefined;
+      return db
+        .select({
+          jobRef: productionJobs.jobRef,
+          equipmentId: optimizedAssignments.equipmentId,
+          start: optimizedAssignments.scheduledStart,
+          end: optimizedAssignments.scheduledEnd,
+        })
+        .from(optimizedAssignments)
+        .innerJoin(productionJobs, eq(productionJobs.jobId, optimizedAssignments.jobId))
+        .where(and(eq(optimizedAssignments.runId, runId), eq(optimizedAssignments.plan, 'optimized'), mine(optimizedAssignments.tenantId)))
+        .orderBy(asc(optimizedAssignments.scheduledStart), asc(productionJobs.jobRef));
+    },
+    /** The submission exactly as received. */
+    async input(runId: string) {
+      if (!(await get(runId))) return undefined;
+      return loadRunInput(db, runId);
     },
     /** The recorded steps, and the verdict of recomputing every link (the first broken one named). */
     async provenance(runId: string) {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Router, type RequestHandler, type Response } from 'express';
+import type { optimizationRuns } from '../../db/schema.ts';
 import type { RunProgress } from '../../workflows/progress.ts';
 import { requireRole } from '../auth.ts';
 import { rolesFor } from '../permissions.ts';
@@ -12,13 +13,15 @@ export interface EventStreamTiming {
   pollMs: number;
   keepAliveMs: number;
 }
-const DEFAULT_TIMING: EventStreamTiming = { pollMs: 1_000, keepAliveMs: 15_000 };
+export const DEFAULT_TIMING: EventStreamTiming = { pollMs: 1_000, keepAliveMs: 15_000 };
 
 /**
  * Where a run is, as a sortable position: status (queued 0, running 1), stage (twice the steps done,
  * plus one while a step runs) and the solver's elapsed time. It only grows while a run goes on, so
  * it is the event id: a client that reconnects with `Last-Event-ID` gets only what is newer.
  */
+type RunRow = typeof optimizationRuns.$inferSelect;
+
 export type Position = [status: number, stage: number, solverMs: number];
 export const END_ID = 'end';
 
@@ -45,8 +48,27 @@ export function isAfter(a: Position, b: Position | null): boolean {
   return false;
 }
 
-function sendEvent(res: Response, event: string, id: string, data: unknown): void {
-  res.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+/** What a stream sends: a named event (`event:` line) or, with no name, a plain `message`. */
+interface StreamEvent {
+  event?: string;
+  data: unknown;
+}
+
+/** How a stream words a run's progress and its end. */
+export interface StreamShape {
+  progress(runId: string, status: ApiStatus, progress: RunProgress | null): StreamEvent;
+  /** The last event; `res` is the stream's, for reads within the caller's tenant. */
+  end(run: RunRow, res: Response): Promise<StreamEvent> | StreamEvent;
+}
+
+/** /api/runs/:id/events: `progress` events, then `end` with the run as `GET /api/runs/:id` shows it. */
+const RUN_EVENTS: StreamShape = {
+  progress: (runId, status, progress) => ({ event: 'progress', data: { runId, status, progress } }),
+  end: (run) => ({ event: 'end', data: runView(run, null) }),
+};
+
+function sendEvent(res: Response, id: string, { event, data }: StreamEvent): void {
+  res.write(`id: ${id}\n${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
 }
 
 /**
@@ -54,7 +76,7 @@ function sendEvent(res: Response, event: string, id: string, data: unknown): voi
  * solver incumbent, bound and gap), then one `end` with the run as `GET /api/runs/:id` shows it,
  * and the stream closes. Reconnecting with `Last-Event-ID` skips what the client has already seen.
  */
-function eventsHandler(deps: ApiDeps, timing: EventStreamTiming): RequestHandler {
+export function eventsHandler(deps: ApiDeps, timing: EventStreamTiming, shape: StreamShape = RUN_EVENTS): RequestHandler {
   return async (req, res) => {
     const runs = runsOf(deps, res);
     const runId = idOf(req);
@@ -73,13 +95,13 @@ function eventsHandler(deps: ApiDeps, timing: EventStreamTiming): RequestHandler
     try {
       while (!closed.signal.aborted && run) {
         if (TERMINAL.has(run.status)) {
-          sendEvent(res, 'end', END_ID, runView(run, null));
+          sendEvent(res, END_ID, await shape.end(run, res));
           break;
         }
         const progress = run.status === 'RUNNING' ? await liveProgress(deps, runId) : null;
         const position = positionOf(statusOf(run), progress);
         if (isAfter(position, last)) {
-          sendEvent(res, 'progress', positionId(position), { runId, status: statusOf(run), progress });
+          sendEvent(res, positionId(position), shape.progress(runId, statusOf(run), progress));
           last = position;
           quietSince = Date.now();
         } else if (Date.now() - quietSince >= timing.keepAliveMs) {

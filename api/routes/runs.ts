@@ -124,7 +124,7 @@ export async function liveProgress(deps: ApiDeps, runId: string): Promise<RunPro
 }
 
 /** What the door read from a run body: the canonical request and the submission to store. */
-interface DoorRead {
+export interface DoorRead {
   request: RunRequest;
   content: string | Buffer;
   format: string;
@@ -152,7 +152,7 @@ async function readRunBody(req: Request, res: Response): Promise<DoorRead> {
   return { ...(await readThroughIntake(Buffer.from(raw, 'utf8'), format)), content: raw };
 }
 
-async function readThroughIntake(bytes: Buffer, format: string | undefined): Promise<Omit<DoorRead, 'content'>> {
+export async function readThroughIntake(bytes: Buffer, format: string | undefined): Promise<Omit<DoorRead, 'content'>> {
   let read: IntakeRead;
   try {
     read = await readRunRequest({ bytes }, { format });
@@ -170,35 +170,41 @@ async function readThroughIntake(bytes: Buffer, format: string | undefined): Pro
 const bodyPath = (path: string) =>
   path === '(file)' ? 'body' : /^[A-Za-z_$][\w$]*(?:[.[][^\s]*)?$/.test(path) ? `body.${path}` : `body ${path}`;
 
+/** What the caller may submit (own tenant; registering the site's data is for admins; the solver cap), then the run stored and started. */
+export async function submitFor(deps: ApiDeps, options: ApiOptions, req: Request, res: Response, read: DoorRead) {
+  const principal = principalOf(res);
+  const { request, content, format } = read;
+  if (principal.tenant !== null && request.schedule.tenant !== principal.tenant) {
+    throw forbidden('a run can only be submitted for your own tenant', [
+      { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
+    ]);
+  }
+  if (request.register && !principal.roles.includes('admin')) {
+    throw forbidden('only an admin may register a run’s tariff and heaters for the site', [
+      { path: 'body.register', message: 'leave it out: the tariff and heaters are then this run’s inputs only' },
+    ]);
+  }
+  checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
+  const keyHeader = req.headers['idempotency-key'];
+  const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
+  const submitted = await submitRun(deps.db, deps.client, {
+    content,
+    format,
+    tenantId: principal.tenant ?? request.schedule.tenant,
+    submittedBy: principal.subject,
+    idempotencyKey,
+    taskQueue: options.taskQueue,
+  }).catch((err: unknown) => {
+    throw submitError(err);
+  });
+  if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
+  return submitted;
+}
+
 function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
   return async (req, res) => {
-    const principal = principalOf(res);
-    const { request, content, format } = await readRunBody(req, res);
-    if (principal.tenant !== null && request.schedule.tenant !== principal.tenant) {
-      throw forbidden('a run can only be submitted for your own tenant', [
-        { path: 'body.schedule.tenant', message: `must be ${principal.tenant}, the tenant of your token` },
-      ]);
-    }
-    if (request.register && !principal.roles.includes('admin')) {
-      throw forbidden('only an admin may register a run’s tariff and heaters for the site', [
-        { path: 'body.register', message: 'leave it out: the tariff and heaters are then this run’s inputs only' },
-      ]);
-    }
-    checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
-    const keyHeader = req.headers['idempotency-key'];
-    const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
-    const { runId, replayed } = await submitRun(deps.db, deps.client, {
-      content,
-      format,
-      tenantId: principal.tenant ?? request.schedule.tenant,
-      submittedBy: principal.subject,
-      idempotencyKey,
-      taskQueue: options.taskQueue,
-    }).catch((err: unknown) => {
-      throw submitError(err);
-    });
+    const { runId, replayed } = await submitFor(deps, options, req, res, await readRunBody(req, res));
     const run = replayed ? await runsOf(deps, res).get(runId) : undefined;
-    if (replayed) res.set('Idempotent-Replayed', 'true');
     res
       .status(202)
       .location(`/api/runs/${runId}`)
@@ -228,30 +234,35 @@ export function submitError(err: unknown): unknown {
   return err;
 }
 
+/** Cancels a run's workflow (409 once it has ended or has no open workflow) and audits who did it. */
+export async function cancelRun(deps: ApiDeps, res: Response, runId: string): Promise<void> {
+  const run = await runsOf(deps, res).get(runId);
+  if (!run) throw runNotFound(runId);
+  if (TERMINAL.has(run.status)) {
+    throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has already ended`, [
+      { path: 'params.id', message: `the run is ${statusOf(run)}` },
+    ]);
+  }
+  try {
+    await deps.connection.withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(run.runId).cancel());
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has no open workflow`, [
+      { path: 'params.id', message: 'the workflow has already closed' },
+    ]);
+  }
+  await recordAudit(deps.db, {
+    tenantId: run.tenantId,
+    actor: principalOf(res).subject,
+    action: 'run.cancel',
+    target: run.runId,
+    details: { statusBefore: run.status },
+  });
+}
+
 function cancelHandler(deps: ApiDeps): RequestHandler {
   return async (req, res) => {
-    const run = await runsOf(deps, res).get(idOf(req));
-    if (!run) throw runNotFound(idOf(req));
-    if (TERMINAL.has(run.status)) {
-      throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has already ended`, [
-        { path: 'params.id', message: `the run is ${statusOf(run)}` },
-      ]);
-    }
-    try {
-      await deps.connection.withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(run.runId).cancel());
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      throw new ApiError(409, ApiCode.CONFLICT, `run ${run.runId} has no open workflow`, [
-        { path: 'params.id', message: 'the workflow has already closed' },
-      ]);
-    }
-    await recordAudit(deps.db, {
-      tenantId: run.tenantId,
-      actor: principalOf(res).subject,
-      action: 'run.cancel',
-      target: run.runId,
-      details: { statusBefore: run.status },
-    });
-    res.status(202).json({ runId: run.runId, status: 'cancelling' });
+    await cancelRun(deps, res, idOf(req));
+    res.status(202).json({ runId: idOf(req), status: 'cancelling' });
   };
 }

@@ -10,6 +10,8 @@ import { storeAlert } from '../../db/repositories/alerts.ts';
 import { artefacts, optimizationRuns } from '../../db/schema.ts';
 import { AlertSchema } from '../../domain/alerts.ts';
 import { submitRun } from '../../runs/submit.ts';
+import { toSchedulerDto } from '../../activities/intake/dto-export.ts';
+import { RunRequestSchema } from '../../domain/run-request.ts';
 import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../examples/plant-day.json', import.meta.url), 'utf8'));
@@ -42,6 +44,12 @@ describe('every route × every role', () => {
       })
     ).runId;
 
+  const optimizationRequest = () => ({
+    scheduleData: toSchedulerDto(RunRequestSchema.parse(smallRequest(TENANT, example)), 'v1', '2026-11-23T10:00:00Z'),
+    algorithmId: 1,
+    options: { objective: 'minimize_cost' },
+  });
+
   /** One request per route; typed by the route table, so a new route without a probe does not compile. */
   const probes: Record<RouteName, () => Promise<Probe>> = {
     'POST /api/runs': async () => ({ method: 'POST', path: '/api/runs', body: smallRequest(TENANT, example), ok: 202 }),
@@ -57,6 +65,14 @@ describe('every route × every role', () => {
     'GET /api/runs/:id/report.xlsx': async () => ({ method: 'GET', path: `/api/runs/${runId}/report.xlsx`, ok: 200 }),
     // No step recorded on the idle queue: an allowed caller gets the JSON 404 "no plan (yet)".
     'GET /api/runs/:id/plan': async () => ({ method: 'GET', path: `/api/runs/${runId}/plan`, ok: 404 }),
+    'POST /api/schedules/optimize': async () => ({ method: 'POST', path: '/api/schedules/optimize', body: optimizationRequest(), ok: 202 }),
+    'GET /api/schedules/optimize/:id': async () => ({ method: 'GET', path: `/api/schedules/optimize/${runId}`, ok: 200 }),
+    'DELETE /api/schedules/optimize/:id': async () => ({ method: 'DELETE', path: `/api/schedules/optimize/${await freshRun()}`, ok: 204 }),
+    'GET /api/schedules/optimize/:id/progress': async () => ({
+      method: 'GET',
+      path: `/api/schedules/optimize/${endedRunId}/progress`,
+      ok: 200,
+    }),
     'POST /api/alerts/:id/acknowledge': async () => ({ method: 'POST', path: `/api/alerts/${alertId}/acknowledge`, ok: 200 }),
     'GET /api/subscribers': async () => ({ method: 'GET', path: '/api/subscribers', ok: 200 }),
     'PUT /api/subscribers/:userId': async () => ({
