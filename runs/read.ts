@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.ts';
 import { loadRunInput } from '../db/repositories/run-inputs.ts';
@@ -42,6 +42,20 @@ export interface RunListFilter {
   limit: number;
   /** Continue after this run (the last one of the previous page). */
   after?: { createdAt: string; runId: string };
+}
+
+async function plannedJobs(db: Db, runId: string, tenant: SQL | undefined) {
+  return db
+    .select({
+      jobRef: productionJobs.jobRef,
+      equipmentId: optimizedAssignments.equipmentId,
+      start: optimizedAssignments.scheduledStart,
+      end: optimizedAssignments.scheduledEnd,
+    })
+    .from(optimizedAssignments)
+    .innerJoin(productionJobs, eq(productionJobs.jobId, optimizedAssignments.jobId))
+    .where(and(eq(optimizedAssignments.runId, runId), eq(optimizedAssignments.plan, 'optimized'), tenant))
+    .orderBy(asc(optimizedAssignments.scheduledStart), asc(productionJobs.jobRef));
 }
 
 /**
@@ -89,17 +103,7 @@ export function tenantRuns(db: Db, scope: TenantScope) {
     /** The run's optimised plan, one row a placed job (its reference as submitted), in start order. */
     async plan(runId: string) {
       if (!(await get(runId))) return undefined;
-      return db
-        .select({
-          jobRef: productionJobs.jobRef,
-          equipmentId: optimizedAssignments.equipmentId,
-          start: optimizedAssignments.scheduledStart,
-          end: optimizedAssignments.scheduledEnd,
-        })
-        .from(optimizedAssignments)
-        .innerJoin(productionJobs, eq(productionJobs.jobId, optimizedAssignments.jobId))
-        .where(and(eq(optimizedAssignments.runId, runId), eq(optimizedAssignments.plan, 'optimized'), mine(optimizedAssignments.tenantId)))
-        .orderBy(asc(optimizedAssignments.scheduledStart), asc(productionJobs.jobRef));
+      return plannedJobs(db, runId, mine(optimizedAssignments.tenantId));
     },
     /** The submission exactly as received. */
     async input(runId: string) {

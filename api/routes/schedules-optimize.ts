@@ -7,7 +7,7 @@ import { optimizationResponse, submittedPositions, type OptimizationResponse } f
 import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
 import { statusOf } from '../views.ts';
-import { DEFAULT_TIMING, eventsHandler, type EventStreamTiming, type StreamShape } from './run-events.ts';
+import { DEFAULT_TIMING, eventsHandler, type StreamShape } from './run-events.ts';
 import { cancelRun, idOf, liveProgress, readThroughIntake, runIdParam, runNotFound, runsOf, submitFor } from './runs.ts';
 
 /**
