@@ -23,6 +23,7 @@ import { auditRouter } from './routes/audit.ts';
 import { pullsRouter } from './routes/pulls.ts';
 import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
+import { versionsRouter } from './routes/versions.ts';
 import { publicRouter } from './web.ts';
 
 export interface ApiDeps {
@@ -86,7 +87,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use('/api/runs', runActionsRouter(deps, options, submitLimiter), runEventsRouter(deps));
   app.use('/api/alerts', alertsRouter(deps));
   app.use('/api/subscribers', subscribersRouter(deps, options));
-  app.use('/api/sites', registryRouter(deps, options));
+  app.use('/api/sites', registryRouter(deps, options), versionsRouter(deps, options));
   app.use('/api/audit', auditRouter(deps));
   app.use('/api/pulls', pullsRouter(deps, options));
   app.use(unknownRoute);

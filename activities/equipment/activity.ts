@@ -5,6 +5,8 @@ import { alertStored } from '../../db/repositories/alerts.ts';
 import { markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
 import { heatersAuditDetails, recordRunRegistration } from '../../db/repositories/audit.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
+import { listLocks } from '../../db/repositories/schedule-versions.ts';
+import { withResourceLocks } from '../../domain/schedule-versions.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
@@ -30,9 +32,18 @@ export function equipmentActivities(db: Db) {
           const request = await loadStepOutput<IntakeOutput>(db, runId, intake);
           const { tenant, site } = request.schedule;
           const { startUtc, endUtc } = requestHorizon(request);
-          return { request, registered: request.supplied.equipment ? [] : await loadRegistry(db, tenant, site, startUtc, endUtc) };
+          const registered = request.supplied.equipment ? [] : await loadRegistry(db, tenant, site, startUtc, endUtc);
+          return {
+            request,
+            registered,
+            locks: await listLocks(db, { tenantId: tenant, siteId: site, scheduleDate: request.schedule.scheduleDate }),
+          };
         },
-        compute: ({ request, registered }) => resolveEquipment(request, registered),
+        // The site's resource locks for the day become unavailability, so the solver keeps jobs out of them.
+        compute: ({ request, registered, locks }) => {
+          const { equipment } = resolveEquipment(request, registered);
+          return { equipment: withResourceLocks(equipment, locks, requestHorizon(request)) };
+        },
         tenant: ({ request }) => request.schedule.tenant,
         record: async (tx, { input: { request } }) => {
           // A run's own heaters are its input only: the site's registry changes only when the request asked (and was allowed) to.
