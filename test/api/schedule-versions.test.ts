@@ -155,6 +155,22 @@ describe('schedule versions: list, diff, apply, rollback, locks', () => {
     ).toEqual(['body.baseVersion', 'body.reason']);
   });
 
+  it('two planners applying version 2 on the same base at once: one wins, the other gets 409 E004', async () => {
+    const { applied } = await versions();
+    const [x, y] = await Promise.all([
+      post(`${base}/versions/2/apply`, { baseVersion: applied, reason: 'x' }),
+      post(`${base}/versions/2/apply`, { baseVersion: applied, reason: 'y' }, `${A}:admin`),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    const loser = x.status === 409 ? x : y;
+    expect(expectErrorShape(loser).code).toBe('E004');
+    expect(expectErrorShape(loser).details[0].message).toContain('the applied version is 2');
+    const { applied: now, history } = await versions();
+    expect([now, history[0].reason]).toEqual([2, x.status === 200 ? 'x' : 'y']);
+    // Back to version 1 for the lock test that follows.
+    expect((await post(`${base}/rollback`, { baseVersion: 2 })).status).toBe(200);
+  });
+
   it('locks: an apply that moves a locked job or uses a locked heater interval gets 423 E005 naming the lock', async () => {
     const locked = await post(
       `${base}/locks`,
@@ -240,6 +256,7 @@ describe('schedule versions: list, diff, apply, rollback, locks', () => {
     expect(((await get(`${base}/locks`, `${B}:viewer`)).json as { items: unknown[] }).items).toEqual([]);
     expect((await call(api.base, 'DELETE', `${base}/locks/${lock.lockId}`, { token: tokens[`${B}:admin`] })).status).toBe(404);
     expect((await get(`${base}/diff?from=1&to=2`, `${B}:viewer`)).status).toBe(404);
+    expect((await get(`${base}/versions/2`, `${B}:viewer`)).status).toBe(404);
     expect((await post(`${base}/versions/2/apply`, { baseVersion: null }, `${B}:admin`)).status).toBe(404);
     expect((await post(`${base}/rollback`, { baseVersion: null }, `${B}:admin`)).status).toBe(409);
     const other = await call(api.base, 'GET', `${base}/versions?tenant=${A}`, { token: tokens[`${B}:admin`] });
