@@ -21,13 +21,8 @@ import type { ApiOptions } from '../config.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
+import { SiteIdSchema } from './registry.ts';
 
-const SiteIdSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^\s/]+$/, 'must be a site id (no spaces or slashes)');
 const VersionNumberSchema = z.coerce.number('must be a version number').int('must be a whole number').min(1).max(1_000_000);
 const TenantOnly = { tenant: z.string().optional() };
 

@@ -1,24 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../db/schema.ts';
 import { storeCompletedRun, type StoredJob } from './schedule-data.ts';
 import { startApi, testOptions, type TestApi } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Kept by CI (gitignored): what the page looked like. */
 const SHOTS = new URL('../../test-artifacts/web/', import.meta.url).pathname;
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TENANT = 'versions-page';
 const SITE = 'plant-7';
 const DATE = '2026-11-24';
@@ -58,7 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the versions page in headless Chromium',
       674.68,
       265.7,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
   afterAll(async () => {
     await browser?.close();
