@@ -6,7 +6,8 @@ import { markOffline, plannedUses, siteHeaters } from '../../db/repositories/equ
 import { heatersAuditDetails, recordRunRegistration } from '../../db/repositories/audit.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
 import { listLocks } from '../../db/repositories/schedule-versions.ts';
-import { withResourceLocks } from '../../domain/schedule-versions.ts';
+import { requestLockProblems, withResourceLocks } from '../../domain/schedule-versions.ts';
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
@@ -39,9 +40,13 @@ export function equipmentActivities(db: Db) {
             locks: await listLocks(db, { tenantId: tenant, siteId: site, scheduleDate: request.schedule.scheduleDate }),
           };
         },
-        // The site's resource locks for the day become unavailability, so the solver keeps jobs out of them.
+        // The site's locks for the day: resource locks become unavailability (the solver keeps jobs out
+        // of them); a run from the CLI or a pull that would let the solver move an event-locked job stops with E005.
         compute: ({ request, registered, locks }) => {
           const { equipment } = resolveEquipment(request, registered);
+          const problems = requestLockProblems(request.schedule.jobs, locks, 'schedule.jobs');
+          if (problems.length)
+            throw new DomainError(ErrorCode.RESOURCE_LOCKED, `the run breaks ${problems.length} lock(s) of its site and day`, problems);
           return { equipment: withResourceLocks(equipment, locks, requestHorizon(request)) };
         },
         tenant: ({ request }) => request.schedule.tenant,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSteps } from '../../db/schema.ts';
+import { WorkflowFailedError } from '@temporalio/client';
+import { optimizationRuns, runSteps } from '../../db/schema.ts';
 import type { EquipmentOutput } from '../../domain/problem.ts';
 import type { VersionDiff, VersionSnapshot } from '../../domain/schedule-versions.ts';
 import { startTestPipeline, type TestPipeline } from '../support/pipeline.ts';
@@ -85,5 +86,18 @@ describe('real runs become versions; a resource lock keeps the next run’s jobs
     const refused = await call(api.base, 'POST', `${base}/versions/1/apply`, { token: planner, body: { baseVersion: 2 } });
     expect(refused.status).toBe(423);
     expect(expectErrorShape(refused)).toMatchObject({ code: 'E005', details: [{ path: `locks.${lockId}` }] });
+  });
+
+  it('a run that did not pass the API’s door (the CLI, a pull) and would let the solver move a locked job fails with E005 naming the lock', async () => {
+    const lockReply = await call(api.base, 'POST', `${base}/locks`, {
+      token: planner,
+      body: { kind: 'event', jobId: 'J-102', equipmentId: 'HTR-002', start: `${DATE}T13:00:00Z` },
+    });
+    const { lockId } = lockReply.json as { lockId: string };
+    const runId = await p.submit(smallRequest(TENANT, example));
+    await expect(p.client.workflow.getHandle(runId).result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const [row] = await p.db.select().from(optimizationRuns).where(eq(optimizationRuns.runId, runId));
+    expect(row).toMatchObject({ status: 'FAILED', errorCode: 'E005' });
+    expect(row.errorMessage).toContain(`schedule.jobs[1].lock: lock ${lockId}: job J-102 on HTR-002`);
   });
 });
