@@ -63,8 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the versions page in headless Chromium',
     expect(await page.locator('tr[data-version]').count()).toBe(2);
     await expect.poll(() => page.getByText('No version applied yet.').count()).toBe(1);
 
-    await page.getByLabel('From').selectOption('1');
-    await page.getByLabel('To').selectOption('2');
+    await page.getByLabel('From', { exact: true }).selectOption('1');
+    await page.getByLabel('To', { exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Compare' }).click();
     const diff = page.getByRole('table', { name: 'Changes from v1 to v2' });
     await diff.waitFor();
@@ -106,6 +106,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the versions page in headless Chromium',
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect((await open.deps.db.select().from(auditEntries).where(eq(auditEntries.tenantId, TENANT))).length).toBe(1);
+
+    // Apply v1 on top, then roll back: v2 is applied again, and the trail has all three.
+    await page.getByLabel('To', { exact: true }).selectOption('1');
+    await page.getByRole('button', { name: 'Apply the “To” version…' }).click();
+    await page.getByRole('dialog', { name: 'Apply v1' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText('v1 is now applied (apply).').waitFor();
+    await page.getByRole('button', { name: 'Roll back…' }).click();
+    await page.getByRole('dialog', { name: 'Roll back to the version applied before' }).waitFor();
+    await page.keyboard.type('back to the cheaper one');
+    await page.keyboard.press('Enter');
+    await page.getByText('v2 is now applied (rollback).').waitFor();
+    const trail = await open.deps.db.select().from(auditEntries).where(eq(auditEntries.tenantId, TENANT)).orderBy(auditEntries.createdAt);
+    expect(trail.map((a) => [a.action, a.details.version, a.details.reason])).toEqual([
+      ['schedule.apply', 2, 'cheaper, lower peak'],
+      ['schedule.apply', 1, null],
+      ['schedule.rollback', 2, 'back to the cheaper one'],
+    ]);
     expect(errors).toEqual([]);
   });
 });
