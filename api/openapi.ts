@@ -5,6 +5,15 @@ import { OptimizationAcceptedSchema, OptimizationRequestSchema, OptimizationResp
 import { PUBLIC_ROUTES, ROUTE_ROLES, type PublicRouteName, type RouteName } from './permissions.ts';
 import { BackfillSchema, NoteSchema, PullListSchema } from './routes/pulls.ts';
 import { ListQuerySchema } from './routes/runs.ts';
+import { ApplyBodySchema, DiffQuerySchema } from './routes/versions.ts';
+import {
+  ApplicationSchema,
+  LockInputSchema,
+  StoredLockSchema,
+  VersionDiffSchema,
+  VersionRowSchema,
+  VersionSnapshotSchema,
+} from '../domain/schedule-versions.ts';
 import { API_STATUSES } from './views.ts';
 
 const ErrorBodySchema = z.object({
@@ -59,6 +68,57 @@ interface Operation {
 
 const json = (schema: z.ZodType): Content => ({ 'application/json': { schema } });
 const binary = (type: string): Content => ({ [type]: { schema: { type: 'string', contentMediaType: type } } });
+
+const AppliedSchema = ApplicationSchema.extend({ site: z.string(), date: z.string() });
+const VERSION_OPERATIONS: Partial<Record<RouteName, Operation>> = {
+  'GET /api/sites/:siteId/schedules/:date/versions': {
+    summary: "The versions of the site's schedule for the date, the applied one and the apply/rollback history",
+    ok: [
+      200,
+      json(
+        z.object({
+          site: z.string(),
+          date: z.string(),
+          applied: z.number().int().nullable(),
+          items: z.array(VersionRowSchema),
+          history: z.array(ApplicationSchema),
+        }),
+      ),
+    ],
+  },
+  'GET /api/sites/:siteId/schedules/:date/versions/:version': {
+    summary: 'One version: every job with its heater, start and end (null: left out)',
+    ok: [200, json(VersionSnapshotSchema)],
+  },
+  'GET /api/sites/:siteId/schedules/:date/diff': {
+    summary: 'Job by job what changes between two versions, with the cost and peak deltas',
+    query: DiffQuerySchema,
+    ok: [200, json(VersionDiffSchema)],
+  },
+  'POST /api/sites/:siteId/schedules/:date/versions/:version/apply': {
+    summary: 'Apply a version (409 E004 on a stale baseVersion, 423 E005 when it breaks a lock); audited',
+    body: ApplyBodySchema,
+    ok: [200, json(AppliedSchema)],
+  },
+  'POST /api/sites/:siteId/schedules/:date/rollback': {
+    summary: 'Apply again the version applied before the current one (409 E004, 423 E005 as apply); audited',
+    body: ApplyBodySchema,
+    ok: [200, json(AppliedSchema)],
+  },
+  'GET /api/sites/:siteId/schedules/:date/locks': {
+    summary: "The locks of the site's schedule for the date",
+    ok: [200, json(z.object({ items: z.array(StoredLockSchema) }))],
+  },
+  'POST /api/sites/:siteId/schedules/:date/locks': {
+    summary: 'Lock a job to a heater and start (event) or keep a heater free for an interval (resource); audited',
+    body: LockInputSchema,
+    ok: [201, json(StoredLockSchema)],
+  },
+  'DELETE /api/sites/:siteId/schedules/:date/locks/:lockId': {
+    summary: 'Remove a lock; audited',
+    ok: [204, {}],
+  },
+};
 
 /** What each route takes and answers; routes not listed here still appear, with their roles and errors. */
 const OPERATIONS: Partial<Record<RouteName, Operation>> = {
@@ -119,6 +179,7 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     body: BackfillSchema,
     ok: [200, json(PullListSchema.shape.items.element)],
   },
+  ...VERSION_OPERATIONS,
 };
 
 const html = (description: string): Content => ({ 'text/html': { schema: { type: 'string', description } } });
@@ -172,7 +233,8 @@ const ERRORS: Record<number, string> = {
   401: 'no or invalid bearer token',
   403: 'the role or tenant does not allow it',
   404: 'not found (or another tenant’s)',
-  409: 'conflict with the resource’s state',
+  409: 'conflict with the resource’s state (E004: the schedule version you based it on is no longer the applied one)',
+  423: 'E005: a lock of the site’s schedule is in the way (schedule versions and run submission; each lock named)',
   429: 'rate limited (Retry-After)',
   503: 'Postgres or Temporal unavailable; retry',
 };

@@ -4,8 +4,9 @@ const EVERYONE = ROLES;
 
 /**
  * Which roles may call each route (the README's table is checked against this one). Reading is
- * open to every role; operators cancel; planners submit; only admins change a site's registry
- * (or let a run do it with `register: true`) and read the audit trail.
+ * open to every role; operators cancel and set locks; planners submit, set locks and apply schedule
+ * versions; only admins change a site's registry (or let a run do it with `register: true`) and
+ * read the audit trail.
  */
 export const ROUTE_ROLES = {
   'POST /api/runs': ['admin', 'planner'],
@@ -38,6 +39,14 @@ export const ROUTE_ROLES = {
   'POST /api/pulls/:scheduleId/unpause': ['admin', 'operator'],
   'POST /api/pulls/:scheduleId/trigger': ['admin', 'operator'],
   'POST /api/pulls/:scheduleId/backfill': ['admin', 'operator'],
+  'GET /api/sites/:siteId/schedules/:date/versions': EVERYONE,
+  'GET /api/sites/:siteId/schedules/:date/versions/:version': EVERYONE,
+  'GET /api/sites/:siteId/schedules/:date/diff': EVERYONE,
+  'POST /api/sites/:siteId/schedules/:date/versions/:version/apply': ['admin', 'planner'],
+  'POST /api/sites/:siteId/schedules/:date/rollback': ['admin', 'planner'],
+  'GET /api/sites/:siteId/schedules/:date/locks': EVERYONE,
+  'POST /api/sites/:siteId/schedules/:date/locks': ['admin', 'planner', 'operator'],
+  'DELETE /api/sites/:siteId/schedules/:date/locks/:lockId': ['admin', 'planner', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RouteName = keyof typeof ROUTE_ROLES;

@@ -24,6 +24,7 @@ import { pullsRouter } from './routes/pulls.ts';
 import { schedulesOptimizeRouter } from './routes/schedules-optimize.ts';
 import { registryRouter } from './routes/registry.ts';
 import { runsRouter } from './routes/runs.ts';
+import { versionsRouter } from './routes/versions.ts';
 import { publicRouter } from './web.ts';
 
 export interface ApiDeps {
@@ -88,7 +89,7 @@ export function createApi(deps: ApiDeps, options: ApiOptions = apiOptionsFromEnv
   app.use('/api/schedules/optimize', schedulesOptimizeRouter(deps, options, submitLimiter));
   app.use('/api/alerts', alertsRouter(deps));
   app.use('/api/subscribers', subscribersRouter(deps, options));
-  app.use('/api/sites', registryRouter(deps, options));
+  app.use('/api/sites', registryRouter(deps, options), versionsRouter(deps, options));
   app.use('/api/audit', auditRouter(deps));
   app.use('/api/pulls', pullsRouter(deps, options));
   app.use(unknownRoute);

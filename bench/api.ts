@@ -109,6 +109,29 @@ async function submitToCompleted(base: string, token: string, body: string) {
   return { seconds: (performance.now() - t0) / 1000, status: end.status, solver: end.solver?.status ?? '–' };
 }
 
+/**
+ * Applies the completed day (version 1 of its site and date) `times` in a row, each on top of the
+ * last (baseVersion = the applied one), and returns each request's milliseconds. Target: < 2 s.
+ */
+async function applyLatency(base: string, token: string, site: string, date: string, times: number): Promise<number[]> {
+  const path = `${base}/api/sites/${encodeURIComponent(site)}/schedules/${date}`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const latencies: number[] = [];
+  let applied: number | null = null;
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${path}/versions/1/apply`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ baseVersion: applied, reason: 'bench' }),
+    });
+    if (!res.ok) throw new Error(`apply answered ${res.status}: ${await res.text()}`);
+    applied = ((await res.json()) as { version: number }).version;
+    latencies.push(performance.now() - t0);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
 const loadAtStart = loadavg()[0];
 const dir = await mkdtemp(join(tmpdir(), 'heatscheduler-bench-api-'));
 const [pgPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
@@ -156,6 +179,11 @@ try {
       const r = await submitToCompleted(live.base, token, JSON.stringify(day));
       console.log(
         `${jobs}-job day (6 heaters, solver limit ${opts.limit} s): submission to ${r.status} over the events stream in ${r.seconds.toFixed(1)} s (solver ${r.solver})`,
+      );
+      const applied = await applyLatency(live.base, token, day.schedule.site, day.schedule.scheduleDate, 20);
+      const ms = (q: number) => quantile(applied, q).toFixed(1);
+      console.log(
+        `apply of that day's version (POST …/versions/1/apply, 20 in a row, each on the last): p50 ${ms(0.5)} ms · max ${applied.at(-1)!.toFixed(1)} ms (target < 2,000 ms)`,
       );
     } finally {
       await live.close();

@@ -424,3 +424,78 @@ export const erpScheduleVersions = pgTable(
   },
   (t) => [uniqueIndex('erp_schedule_versions_site_version').on(t.tenantId, t.siteId, t.source, t.version)],
 );
+
+/**
+ * Each successful run's plan is a version of its site's schedule for its date, numbered 1, 2, …
+ * per (tenant, site, date) in the order the runs completed. Rows are added lazily (on the first
+ * read after a run completes, db/repositories/schedule-versions.ts): a number once given never changes.
+ */
+export const scheduleVersions = pgTable(
+  'schedule_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    siteId: varchar('site_id', { length: 64 }).notNull(),
+    scheduleDate: date('schedule_date').notNull(),
+    version: integer('version').notNull(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => optimizationRuns.runId, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('schedule_versions_site_date_version').on(t.tenantId, t.siteId, t.scheduleDate, t.version),
+    uniqueIndex('schedule_versions_run').on(t.runId),
+  ],
+);
+
+/**
+ * Every apply and rollback of a site's schedule for a date, in order (`seq`); the last row is the
+ * applied version. `restores` is the row this one sits on, so a rollback returns to what was
+ * applied before the current one, and a second rollback goes one further back.
+ */
+export const scheduleApplications = pgTable(
+  'schedule_applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    siteId: varchar('site_id', { length: 64 }).notNull(),
+    scheduleDate: date('schedule_date').notNull(),
+    seq: integer('seq').notNull(),
+    version: integer('version').notNull(),
+    /** `apply` or `rollback`. */
+    action: varchar('action', { length: 10 }).notNull(),
+    /** The application under this one (null: nothing was applied before it). */
+    restores: uuid('restores'),
+    actor: varchar('actor', { length: 200 }).notNull(),
+    reason: text('reason'),
+    appliedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('schedule_applications_site_date_seq').on(t.tenantId, t.siteId, t.scheduleDate, t.seq)],
+);
+
+/**
+ * An operator's lock on a site's schedule for a date: an event (a job pinned to a heater and a
+ * start) or a resource interval (a heater no job may use from `start` to `end`).
+ */
+export const scheduleLocks = pgTable(
+  'schedule_locks',
+  {
+    lockId: uuid('lock_id').primaryKey().defaultRandom(),
+    tenantId: varchar('tenant_id', { length: 64 }).notNull(),
+    siteId: varchar('site_id', { length: 64 }).notNull(),
+    scheduleDate: date('schedule_date').notNull(),
+    /** `event` or `resource`. */
+    kind: varchar('kind', { length: 10 }).notNull(),
+    /** The locked job (events only). */
+    jobId: varchar('job_id', { length: 64 }),
+    equipmentId: varchar('equipment_id', { length: 50 }).notNull(),
+    start: timestamp('start', { withTimezone: true }).notNull(),
+    /** The interval's end (resource locks only). */
+    end: timestamp('end', { withTimezone: true }),
+    reason: text('reason'),
+    createdBy: varchar('created_by', { length: 200 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('schedule_locks_site_date').on(t.tenantId, t.siteId, t.scheduleDate)],
+);

@@ -5,6 +5,9 @@ import { alertStored } from '../../db/repositories/alerts.ts';
 import { markOffline, plannedUses, siteHeaters } from '../../db/repositories/equipment-status.ts';
 import { heatersAuditDetails, recordRunRegistration } from '../../db/repositories/audit.ts';
 import { loadRegistry, upsertEquipment } from '../../db/repositories/equipment.ts';
+import { listLocks } from '../../db/repositories/schedule-versions.ts';
+import { requestLockProblems, withResourceLocks } from '../../domain/schedule-versions.ts';
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { IntakeOutput } from '../../domain/run-request.ts';
@@ -30,9 +33,22 @@ export function equipmentActivities(db: Db) {
           const request = await loadStepOutput<IntakeOutput>(db, runId, intake);
           const { tenant, site } = request.schedule;
           const { startUtc, endUtc } = requestHorizon(request);
-          return { request, registered: request.supplied.equipment ? [] : await loadRegistry(db, tenant, site, startUtc, endUtc) };
+          const registered = request.supplied.equipment ? [] : await loadRegistry(db, tenant, site, startUtc, endUtc);
+          return {
+            request,
+            registered,
+            locks: await listLocks(db, { tenantId: tenant, siteId: site, scheduleDate: request.schedule.scheduleDate }),
+          };
         },
-        compute: ({ request, registered }) => resolveEquipment(request, registered),
+        // The site's locks for the day: resource locks become unavailability (the solver keeps jobs out
+        // of them); a run from the CLI or a pull that would let the solver move an event-locked job stops with E005.
+        compute: ({ request, registered, locks }) => {
+          const { equipment } = resolveEquipment(request, registered);
+          const problems = requestLockProblems(request.schedule.jobs, locks, 'schedule.jobs');
+          if (problems.length)
+            throw new DomainError(ErrorCode.RESOURCE_LOCKED, `the run breaks ${problems.length} lock(s) of its site and day`, problems);
+          return { equipment: withResourceLocks(equipment, locks, requestHorizon(request)) };
+        },
         tenant: ({ request }) => request.schedule.tenant,
         record: async (tx, { input: { request } }) => {
           // A run's own heaters are its input only: the site's registry changes only when the request asked (and was allowed) to.

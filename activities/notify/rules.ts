@@ -105,7 +105,10 @@ export function equipmentUnavailable(input: RunAlertInput): AlertInput | null {
   const zone = input.problem.grid.timeZone;
   const hhmm = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('MM-dd HH:mm');
   const out = input.problem.equipment.flatMap((e) =>
-    e.unavailability.map((w) => `${e.id} (${e.name}) ${w.reason} ${hhmm(w.start)} to ${hhmm(w.end)}`),
+    e.unavailability
+      // A planner's lock holds the heater on purpose: not an outage to alert anyone about.
+      .filter((w) => w.reason !== 'locked')
+      .map((w) => `${e.id} (${e.name}) ${w.reason} ${hhmm(w.start)} to ${hhmm(w.end)}`),
   );
   if (!out.length) return null;
   const { where, ...key } = base(input);

@@ -14,7 +14,7 @@ import { notFound } from '../errors.ts';
 import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
 
-const SiteIdSchema = z
+export const SiteIdSchema = z
   .string()
   .trim()
   .min(1)

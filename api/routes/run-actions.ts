@@ -13,7 +13,7 @@ import { ApiCode, ApiError, notFound } from '../errors.ts';
 import { rolesFor } from '../permissions.ts';
 import type { ApiDeps } from '../server.ts';
 import { statusOf } from '../views.ts';
-import { checkSolverCap, idOf, runIdParam, runNotFound, runsOf, submitError } from './runs.ts';
+import { checkScheduleLocks, checkSolverCap, idOf, runIdParam, runNotFound, runsOf, submitError } from './runs.ts';
 
 /** Runs that may be tried again: the ones that ended without a plan. */
 const RETRYABLE = new Set(['FAILED', 'CANCELLED']);
@@ -35,6 +35,7 @@ function retryHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
     const input = await loadRunInput(deps.db, run.runId);
     const request = await readStoredRequest(input, run.runId);
     checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
+    await checkScheduleLocks(deps, run.tenantId, request);
     const { runId } = await submitRun(deps.db, deps.client, {
       content: input.bytes,
       format: input.format,

@@ -3,10 +3,12 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import { INPUT_FORMATS } from '../../activities/intake/adapters/types.ts';
 import { readRunRequest, type IntakeRead } from '../../activities/intake/registry.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, ErrorCode } from '../../domain/errors.ts';
+import { requestLockProblems } from '../../domain/schedule-versions.ts';
 import { RunRequestSchema, type RunRequest } from '../../domain/run-request.ts';
 import { unsafeTextProblems } from '../../domain/unsafe-text.ts';
 import { recordAudit } from '../../db/repositories/audit.ts';
+import { listLocks } from '../../db/repositories/schedule-versions.ts';
 import { tenantRuns, type TenantScope } from '../../runs/read.ts';
 import { IdempotencyKeyReused, submitRun, WorkflowNotStarted } from '../../runs/submit.ts';
 import { progressQuery } from '../../workflows/optimization-run.ts';
@@ -185,6 +187,7 @@ export async function submitFor(deps: ApiDeps, options: ApiOptions, req: Request
     ]);
   }
   checkSolverCap(principal, request.settings.solverTimeLimitSeconds, options);
+  await checkScheduleLocks(deps, principal.tenant ?? request.schedule.tenant, request);
   const keyHeader = req.headers['idempotency-key'];
   const idempotencyKey = keyHeader === undefined ? undefined : parsePart(IdempotencyKeySchema, keyHeader, 'headers.idempotency-key');
   const submitted = await submitRun(deps.db, deps.client, {
@@ -210,6 +213,23 @@ function submitHandler(deps: ApiDeps, options: ApiOptions): RequestHandler {
       .location(`/api/runs/${runId}`)
       .json({ runId, status: run ? statusOf(run) : 'queued' });
   };
+}
+
+/**
+ * The site's locks for the day (db/repositories/schedule-versions.ts): a request that would let
+ * the solver move a locked job, or pins one into a locked heater interval, is refused with 423 E005.
+ */
+export async function checkScheduleLocks(deps: ApiDeps, tenantId: string, request: RunRequest): Promise<void> {
+  const { site: siteId, scheduleDate, jobs } = request.schedule;
+  const locks = await listLocks(deps.db, { tenantId, siteId, scheduleDate });
+  const problems = requestLockProblems(jobs, locks, 'body.schedule.jobs');
+  if (problems.length)
+    throw new ApiError(
+      423,
+      ErrorCode.RESOURCE_LOCKED,
+      `the request breaks ${problems.length} lock(s) of ${siteId} on ${scheduleDate}`,
+      problems,
+    );
 }
 
 /** A caller's roles cap the solver time a run may ask for (403 beyond). */

@@ -12,6 +12,8 @@ import { AlertSchema } from '../../domain/alerts.ts';
 import { submitRun } from '../../runs/submit.ts';
 import { toSchedulerDto } from '../../activities/intake/dto-export.ts';
 import { RunRequestSchema } from '../../domain/run-request.ts';
+import { addLock, applyVersion, listApplications } from '../../db/repositories/schedule-versions.ts';
+import { storeCompletedRun } from './schedule-data.ts';
 import { call, expectErrorShape, IDLE_QUEUE, smallRequest, startApi, token, type TestApi } from './support.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../examples/plant-day.json', import.meta.url), 'utf8'));
@@ -34,6 +36,10 @@ describe('every route × every role', () => {
   let alertId: string;
   /** One ERP pull Schedule of the tenant, on a queue no worker polls (triggered pulls never run). */
   const pullId = `heatscheduler-erp-pull-roles-${randomUUID().slice(0, 8)}`;
+  /** Two versions of a site's schedule for a date (stored plans; no solve needed). */
+  const versionsKey = { tenantId: TENANT, siteId: 'plant-versions', scheduleDate: '2026-11-24' };
+  const versionsBase = `/api/sites/${versionsKey.siteId}/schedules/${versionsKey.scheduleDate}`;
+  const appliedVersion = async () => (await listApplications(api.deps.db, versionsKey, 1))[0]?.version ?? null;
   const freshRun = async () =>
     (
       await submitRun(api.deps.db, api.deps.client, {
@@ -101,6 +107,41 @@ describe('every route × every role', () => {
       body: { from: '2026-11-24T00:00:00Z', to: '2026-11-24T02:00:00Z' },
       ok: 200,
     }),
+    'GET /api/sites/:siteId/schedules/:date/versions': async () => ({ method: 'GET', path: `${versionsBase}/versions`, ok: 200 }),
+    'GET /api/sites/:siteId/schedules/:date/versions/:version': async () => ({
+      method: 'GET',
+      path: `${versionsBase}/versions/2`,
+      ok: 200,
+    }),
+    'GET /api/sites/:siteId/schedules/:date/diff': async () => ({ method: 'GET', path: `${versionsBase}/diff?from=1&to=2`, ok: 200 }),
+    'POST /api/sites/:siteId/schedules/:date/versions/:version/apply': async () => ({
+      method: 'POST',
+      path: `${versionsBase}/versions/2/apply`,
+      body: { baseVersion: await appliedVersion(), reason: 'roles' },
+      ok: 200,
+    }),
+    'POST /api/sites/:siteId/schedules/:date/rollback': async () => {
+      // Two applications on top of whatever is applied, so that there is one to roll back to.
+      await applyVersion(api.deps.db, versionsKey, 1, { baseVersion: await appliedVersion(), actor: 'setup' });
+      await applyVersion(api.deps.db, versionsKey, 2, { baseVersion: 1, actor: 'setup' });
+      return { method: 'POST', path: `${versionsBase}/rollback`, body: { baseVersion: 2 }, ok: 200 };
+    },
+    'GET /api/sites/:siteId/schedules/:date/locks': async () => ({ method: 'GET', path: `${versionsBase}/locks`, ok: 200 }),
+    'POST /api/sites/:siteId/schedules/:date/locks': async () => ({
+      method: 'POST',
+      path: `${versionsBase}/locks`,
+      body: { kind: 'event', jobId: 'NOT-PLANNED', equipmentId: 'HTR-001', start: '2026-11-24T06:00:00Z' },
+      ok: 201,
+    }),
+    'DELETE /api/sites/:siteId/schedules/:date/locks/:lockId': async () => {
+      const lock = await addLock(
+        api.deps.db,
+        versionsKey,
+        { kind: 'event', jobId: 'NOT-PLANNED', equipmentId: 'HTR-001', start: '2026-11-24T06:00:00.000Z' },
+        'setup',
+      );
+      return { method: 'DELETE', path: `${versionsBase}/locks/${lock.lockId}`, ok: 204 };
+    },
   };
 
   beforeAll(async () => {
@@ -120,6 +161,20 @@ describe('every route × every role', () => {
       every: '1h',
       catchupWindow: '1m',
     });
+    for (const [minute, on] of [
+      [0, 'HTR-001'],
+      [5, 'HTR-002'],
+    ] as const) {
+      await storeCompletedRun(api.deps.db, {
+        tenant: TENANT,
+        site: versionsKey.siteId,
+        date: versionsKey.scheduleDate,
+        jobs: [{ id: 'J-1', on, start: '2026-11-24T06:00:00Z', end: '2026-11-24T07:00:00Z' }],
+        cost: 100 + minute,
+        peakKw: 50,
+        completedAt: new Date(Date.UTC(2026, 10, 23, 18, minute)),
+      });
+    }
     const admin = await token(TENANT, ['admin']);
     expect((await call(api.base, 'PUT', '/api/sites/plant-1/tariff', { token: admin, body: example.tariff })).status).toBe(200);
     for (const [kind, type] of [

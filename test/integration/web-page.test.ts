@@ -1,25 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, smallRequest, startApi, testOptions, token, type TestApi } from '../api/support.ts';
 import { startTestPipeline, type TestPipeline } from '../support/pipeline.ts';
 import { readFileSync } from 'node:fs';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Kept by CI (gitignored): what the pages looked like. */
 const SHOTS = new URL('../../test-artifacts/web/', import.meta.url).pathname;
 const example = JSON.parse(readFileSync(new URL('../../examples/plant-day.json', import.meta.url), 'utf8'));
-// Without the background-networking flags Chromium keeps dialling Google's hosts, which this network refuses.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Plan {
   heaters: { name: string }[];
@@ -49,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () =
     p = await startTestPipeline();
     // The local demo: no login, the real pipeline queue, so runs complete.
     open = await startApi(testOptions({ auth: { mode: 'open' }, taskQueue: undefined }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
   afterAll(async () => {
     await browser?.close();

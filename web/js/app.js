@@ -1,10 +1,11 @@
-// The web page's router: #/runs, #/runs/<id>, #/submit, #/login. Plain ES modules, no build.
+// The web page's router: #/runs, #/runs/<id>, #/sites/<site>/schedules/<date>, #/submit, #/login. Plain ES modules, no build.
 import { auth, publicJson } from './api.js';
 import { h, show } from './dom.js';
 import { loginView } from './views/login.js';
 import { runView } from './views/run.js';
 import { runsView } from './views/runs.js';
 import { submitView } from './views/submit.js';
+import { versionsView } from './views/versions.js';
 
 const main = document.getElementById('view');
 const banner = document.getElementById('banner');
@@ -43,6 +44,10 @@ async function route() {
   if (section === 'runs' && parts[1]) {
     document.title = `Run ${parts[1].slice(0, 8)} · HeatScheduler`;
     leave = runView(main, parts[1], config);
+  } else if (section === 'sites' && parts[2] === 'schedules' && parts[3]) {
+    const site = decodeURIComponent(parts[1]);
+    document.title = `Versions ${site} ${parts[3]} · HeatScheduler`;
+    versionsView(main, site, parts[3], query);
   } else if (section === 'submit') {
     document.title = 'New run · HeatScheduler';
     await submitView(main);

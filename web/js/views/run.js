@@ -280,6 +280,14 @@ function summaryText(report) {
   return null;
 }
 
+/** The site's schedule for the run's day (the plant's local date of the horizon's start), where versions are compared and applied. */
+function versionsLink(run, plan) {
+  if (!run.siteId) return null;
+  const date = new Date(plan.horizon.start).toLocaleDateString('en-CA', { timeZone: plan.timeZone });
+  const href = `#/sites/${encodeURIComponent(run.siteId)}/schedules/${date}?tenant=${encodeURIComponent(run.tenant)}`;
+  return h('p', {}, h('a', { href, 'data-link': 'versions' }, `Versions of ${run.siteId}’s schedule for ${date}: compare and apply`));
+}
+
 async function resultsSection(run) {
   const [plan, report] = await Promise.all([
     api(`/api/runs/${run.runId}/plan`),
@@ -289,6 +297,7 @@ async function resultsSection(run) {
     'div',
     { class: 'results' },
     summaryFigures(run, plan, report),
+    versionsLink(run, plan),
     summaryText(report),
     h(
       'section',
