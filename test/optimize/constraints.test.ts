@@ -118,9 +118,8 @@ describe('2. one job at a time per heater', () => {
   });
 
   it('counts hot standby as holding the heater', () => {
-    const { scope, m, names, state } = withState(standbyDay(), ['A@E1:6', 'B@E1:10', 'B@E1:11']);
-    oneJobAtATime(m, scope, 'E1', state);
-    expect(rowsOf(m.build(), names, scope)).toEqual(['heater E1 t10: B@E1:10 + idle10 ≤ 1']);
+    const rows = stateRows(standbyDay(), ['A@E1:6', 'B@E1:10', 'B@E1:11'], (m, scope, state) => oneJobAtATime(m, scope, 'E1', state));
+    expect(rows).toEqual(['heater E1 t10: B@E1:10 + idle10 ≤ 1']);
   });
 });
 
@@ -356,14 +355,19 @@ function withState(request: Request, runs: string[]): ReturnType<typeof given> &
   return { ...g, state };
 }
 
+/** The rows `add` makes over the runs, with the state's columns named. */
+function stateRows(request: Request, runs: string[], add: (m: ModelBuilder, scope: ModelScope, state: StateColumns) => void): string[] {
+  const { scope, m, names, state } = withState(request, runs);
+  add(m, scope, state);
+  return rowsOf(m.build(), names, scope);
+}
+
 describe('11-14. the heater state', () => {
   const runs = ['A@E1:6', 'B@E1:8', 'B@E1:9', 'B@E1:10'];
 
   it('11. counts a cold start where a run starts and none ends: B right after A starts nothing', () => {
-    const { scope, m, names, state } = withState(stateDay(), runs);
-    expect(names.slice(4)).toEqual(['v6', 'v8', 'v9', 'v10']);
-    coldStarts(m, scope, state);
-    expect(rowsOf(m.build(), names, scope)).toEqual([
+    expect(withState(stateDay(), runs).names.slice(4)).toEqual(['v6', 'v8', 'v9', 'v10']);
+    expect(stateRows(stateDay(), runs, coldStarts)).toEqual([
       'start E1 t6: − A@E1:6 + v6 ≥ 0',
       'start E1 t8: A@E1:6 − B@E1:8 + v8 ≥ 0',
       'start E1 t9: B@E1:8 − B@E1:9 + v9 ≥ 0',
@@ -372,10 +376,8 @@ describe('11-14. the heater state', () => {
   });
 
   it('12. keeps a heater that went off off for its 2 slots: no start in the 2 slots after one it was on in', () => {
-    const { scope, m, names, state } = withState(stateDay(), runs);
-    minOffTime(m, scope, state);
     // B@9 an hour after A: 11 makes it a start (v9 = 1), and t9 then holds A + v9 ≤ 1.
-    expect(rowsOf(m.build(), names, scope)).toEqual([
+    expect(stateRows(stateDay(), runs, minOffTime)).toEqual([
       'off E1 t8: A@E1:6 + v8 ≤ 1',
       'off E1 t9: A@E1:6 + v8 + v9 ≤ 1',
       'off E1 t10: B@E1:8 + v9 + v10 ≤ 1',
@@ -384,9 +386,7 @@ describe('11-14. the heater state', () => {
   });
 
   it('13. keeps a heater that started on for its min run time (120 min), whichever runs fill it', () => {
-    const { scope, m, names, state } = withState(stateDay({ minRunTimeMinutes: 120 }), runs);
-    minRunTime(m, scope, state);
-    expect(rowsOf(m.build(), names, scope)).toEqual([
+    expect(stateRows(stateDay({ minRunTimeMinutes: 120 }), runs, minRunTime)).toEqual([
       'run E1 t6: − A@E1:6 + v6 ≤ 0',
       'run E1 t7: − A@E1:6 + v6 ≤ 0',
       'run E1 t8: − B@E1:8 + v8 ≤ 0',
@@ -397,17 +397,13 @@ describe('11-14. the heater state', () => {
   });
 
   it('13. adds nothing when every run lasts the min run time', () => {
-    const { scope, m, state } = withState(stateDay({ minRunTimeMinutes: 60 }), runs);
-    const before = m.build().numRows;
-    minRunTime(m, scope, state);
-    expect(m.build().numRows).toBe(before);
+    expect(stateRows(stateDay({ minRunTimeMinutes: 60 }), runs, minRunTime)).toEqual([]);
   });
 
   it('14. holds standby only between a run and the next, for less than the off time', () => {
-    const { scope, m, names, state } = withState(standbyDay(), ['A@E1:6', 'B@E1:10', 'B@E1:11']);
-    expect(names.slice(3)).toEqual(['v6', 'v10', 'v11', 'idle8', 'idle9', 'idle10']);
-    standbyGaps(m, scope, state);
-    expect(rowsOf(m.build(), names, scope)).toEqual([
+    const standbyRuns = ['A@E1:6', 'B@E1:10', 'B@E1:11'];
+    expect(withState(standbyDay(), standbyRuns).names.slice(3)).toEqual(['v6', 'v10', 'v11', 'idle8', 'idle9', 'idle10']);
+    expect(stateRows(standbyDay(), standbyRuns, standbyGaps)).toEqual([
       'standby E1 t8: idle8 − idle9 ≤ 0',
       'standby E1 t9: − B@E1:10 + idle9 − idle10 ≤ 0',
       'standby E1 t10: − idle9 + idle10 ≤ 0',
@@ -418,8 +414,7 @@ describe('11-14. the heater state', () => {
   });
 
   it('5. caps the cold starts of a local day, not the runs', () => {
-    const { scope, m, names, state } = withState(stateDay({ maxStartsPerDay: 1 }), runs);
-    startsPerDay(m, scope, 'E1', 1, state);
-    expect(rowsOf(m.build(), names, scope)).toEqual(['starts E1 day 0: v6 + v8 + v9 + v10 ≤ 1']);
+    const rows = stateRows(stateDay({ maxStartsPerDay: 1 }), runs, (m, scope, state) => startsPerDay(m, scope, 'E1', 1, state));
+    expect(rows).toEqual(['starts E1 day 0: v6 + v8 + v9 + v10 ≤ 1']);
   });
 });
