@@ -347,8 +347,8 @@ function stateDay(extra: Record<string, unknown> = {}): Request {
 }
 const standbyDay = () => stateDay({ standbyKw: 5 });
 
-function withState(request: Request, runs: string[]): ReturnType<typeof given> & { state: StateColumns } {
-  const g = given(request, runs);
+function withState(request: Request, runs: string[], held: string[] = []): ReturnType<typeof given> & { state: StateColumns } {
+  const g = given(request, runs, held);
   const state = stateColumns(g.m, g.scope, 'E1', { start: () => 1, standby: () => 0.5, standbyElectricKw: 5 });
   state.start.forEach((col, t) => col >= 0 && (g.names[col] = `v${t}`));
   state.idle.forEach((col, t) => col >= 0 && (g.names[col] = `idle${t}`));
@@ -356,8 +356,13 @@ function withState(request: Request, runs: string[]): ReturnType<typeof given> &
 }
 
 /** The rows `add` makes over the runs, with the state's columns named. */
-function stateRows(request: Request, runs: string[], add: (m: ModelBuilder, scope: ModelScope, state: StateColumns) => void): string[] {
-  const { scope, m, names, state } = withState(request, runs);
+function stateRows(
+  request: Request,
+  runs: string[],
+  add: (m: ModelBuilder, scope: ModelScope, state: StateColumns) => void,
+  held: string[] = [],
+): string[] {
+  const { scope, m, names, state } = withState(request, runs, held);
   add(m, scope, state);
   return rowsOf(m.build(), names, scope);
 }
@@ -410,6 +415,22 @@ describe('11-14. the heater state', () => {
       'standby E1 t10: − B@E1:11 + idle10 ≤ 0',
       'standby E1 t8: idle8 + idle9 ≤ 1',
       'standby E1 t9: idle9 + idle10 ≤ 1',
+    ]);
+  });
+
+  it("11, 12. move a held run (a neighbourhood's) to the right-hand side, its start a column like the others", () => {
+    const free = ['B@E1:8', 'B@E1:9'];
+    expect(withState(stateDay(), free, ['A@E1:6']).names.slice(2)).toEqual(['v6', 'v8', 'v9']);
+    // A held 06:00-08:00: its start is v6 ≥ 1; B right after it starts nothing, B an hour later may not start.
+    expect(stateRows(stateDay(), free, coldStarts, ['A@E1:6'])).toEqual([
+      'start E1 t6: v6 ≥ 1',
+      'start E1 t8: − B@E1:8 + v8 ≥ -1',
+      'start E1 t9: B@E1:8 − B@E1:9 + v9 ≥ 0',
+    ]);
+    expect(stateRows(stateDay(), free, minOffTime, ['A@E1:6'])).toEqual([
+      'off E1 t8: v8 ≤ 0',
+      'off E1 t9: v8 + v9 ≤ 0',
+      'off E1 t10: B@E1:8 + v9 ≤ 1',
     ]);
   });
 
