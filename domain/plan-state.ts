@@ -125,7 +125,8 @@ export class PlanState {
         return overlaps ? `${heater} busy` : `${heater}'s off time or changeover`;
       }
       const state = rules.state.get(heater);
-      if (state && !pairwise) {
+      // Pairwise checks already keep the off time; only min run time and a start cap need the whole heater.
+      if (state && !pairwise && (state.minUpSlots > 1 || state.maxStartsPerDay !== undefined)) {
         const why = stateViolation(heater, this.blocksOn(heater, run), state, rules.slotDay);
         if (why) return why;
       }
