@@ -110,6 +110,7 @@ describe('heater operating rules', () => {
       const { plan } = await solve(handRequest(jobs, [heater]));
       expect(plan.assignments).toHaveLength(1);
       expect(plan.unscheduled).toEqual([{ jobId: expect.any(String), reason: expect.stringContaining("E1's off time") }]);
+      expect(plan.unscheduled[0].reason).toContain("A, B cannot all run: E1's min off time (08:00-09:00)");
     });
 
     it('goes cold at the min off time or more, even where standby would cost less: two starts (10 + 20 + 1 + 2)', async () => {
