@@ -34,9 +34,15 @@ export const RunCostSchema = z.object({
   electricity: z.array(ElectricityLineSchema),
   /** Fuel burnt: heat / efficiency, at the fuel price (boilers only). */
   fuelUse: z.object({ kwh: Exact, efficiency: Exact, price: Exact, cost: Exact }).nullable(),
-  /** One cold start: its energy at the fuel price, or at the electricity rate of the first slot. */
+  /**
+   * The cold start this run makes (the first run of an on-block of its heater, or every run of a
+   * stacking heater): its energy at the fuel price, or at the electricity rate of the first slot; 0 kWh
+   * for a run that follows another with no gap or a gap held hot.
+   */
   startup: z.object({ kwh: Exact, price: Exact, cost: Exact }),
-  /** Energy (electricity or fuel) + start-up: what this job costs by itself. */
+  /** Hot standby in the gap before this run (shorter than the heater's min off time): standbyKw over its slots at their rates. */
+  standby: z.object({ slots: z.number().int().positive(), kwh: Exact, cost: Exact }).optional(),
+  /** Energy (electricity or fuel) + start-up + standby before it: what this job costs by itself. */
   cost: Exact,
 });
 export type RunCost = z.infer<typeof RunCostSchema>;
@@ -112,6 +118,9 @@ export const PlanLedgerSchema = z.object({
     fuelCost: Exact,
     startupKwh: Exact,
     startupCost: Exact,
+    /** Hot standby between runs (heaters with standbyKw), electricity and fuel. */
+    standbyKwh: Exact.default('0'),
+    standbyCost: Exact.default('0'),
     baseLoadKwh: Exact,
     baseLoadCost: Exact,
     demandCharge: Exact,

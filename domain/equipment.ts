@@ -50,8 +50,13 @@ export const EquipmentSchema = z
     changeovers: z.array(ChangeoverSchema).default([]),
     /** Several jobs may share the heater as long as their thermal power fits its capacity (e.g. a large oven). */
     allowStacking: z.boolean().default(false),
-    /** Input energy drawn by each cold start. */
+    /** Input energy drawn by each cold start (a run that follows another with no gap, or a gap held hot, is no start). */
     startupEnergyKwh: z.number().min(0).default(0),
+    /**
+     * Hot standby: input kW that holds the heater on while idle. Set, a gap between two runs shorter than
+     * minOffTimeMinutes keeps the heater on at this power; unset, such a gap is forbidden.
+     */
+    standbyKw: z.number().min(0).max(1e6).optional(),
     location: z.string().max(100).optional(),
     active: z.boolean().default(true),
     /** COP (or efficiency) in force over a time window, e.g. from the ambient temperature forecast; `efficiency` elsewhere. */
@@ -76,6 +81,12 @@ export const EquipmentSchema = z
           message: `must be ${what} between ${lo} and ${hi} for a ${e.type}`,
         });
     });
+    if (e.standbyKw !== undefined && e.allowStacking)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['standbyKw'],
+        message: 'applies to heaters that run one job at a time (allowStacking is set)',
+      });
     const seen = new Set<string>();
     e.changeovers.forEach((c, i) => {
       const pair = `${c.fromFamily}\u0000${c.toFamily}`;

@@ -1,5 +1,6 @@
 import type { Equipment } from './equipment.ts';
 import { isElectric } from './equipment.ts';
+import { hasHeaterState } from './heater-state.ts';
 import type { Job } from './schedule.ts';
 import { slotStartMs, type SlotGrid } from './slot-grid.ts';
 import type { Tariff } from './tariff.ts';
@@ -20,6 +21,8 @@ export interface HeaterOption {
   /** Price per kWh of fuel input; null when the heater runs on electricity (priced per slot). */
   fuelPrice: number | null;
   startupKwh: number;
+  /** Each run is a cold start (stacking heaters); else starts come from the heater's on/off state (`heater-state.ts`). */
+  startPerRun: boolean;
 }
 
 type Eligibility = { ok: true; option: HeaterOption } | { ok: false; reason: string };
@@ -103,8 +106,9 @@ export function heaterOption(
   if (thermalKw < heater.minLoadKw - EPS) {
     return { ok: false, reason: `would run at ${round(thermalKw)} kW, below the min load of ${heater.minLoadKw} kW` };
   }
+  // Min run time holds over the heater's on/off state (runs back to back count together), else per run.
   const minRunSlots = Math.ceil(heater.minRunTimeMinutes / slotMinutes - EPS);
-  if (durationSlots < minRunSlots) {
+  if (!hasHeaterState(heater) && durationSlots < minRunSlots) {
     return {
       ok: false,
       reason: `runs ${durationSlots * slotMinutes} min, shorter than the min run time of ${heater.minRunTimeMinutes} min`,
@@ -131,21 +135,42 @@ export function heaterOption(
       fuelKw: electric ? 0 : inputKw,
       fuelPrice,
       startupKwh: heater.startupEnergyKwh,
+      startPerRun: !hasHeaterState(heater),
     },
   };
 }
 
-/** Energy cost of running the option from `start`: electricity per slot rate, fuel at its price, one cold start. */
+/** Energy cost of running the option from `start`: electricity per slot rate, fuel at its price, and its cold start when each run is one. */
 export function runCost(option: HeaterOption, start: number, slotHours: number, energyRates: number[]): number {
+  const startup = option.startPerRun ? option.startupKwh : 0;
   if (option.fuelPrice !== null) {
-    return (option.fuelKw * slotHours * option.durationSlots + option.startupKwh) * option.fuelPrice;
+    return (option.fuelKw * slotHours * option.durationSlots + startup) * option.fuelPrice;
   }
-  let cost = option.startupKwh * energyRates[start];
+  let cost = startup * energyRates[start];
   for (let t = start; t < start + option.durationSlots; t++) cost += electricKwAt(option, t) * slotHours * energyRates[t];
   return cost;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** What a heater pays to start (cold) in slot t, and to stay on idle through slot t (hot standby). */
+export interface StatePrices {
+  start: (t: number) => number;
+  standby: (t: number) => number;
+  /** Electric kW the standby adds to the site load (0 for fuel heaters). */
+  standbyElectricKw: number;
+}
+
+export function statePrices(heater: Equipment, tariff: Tariff, slotMinutes: number, energyRates: number[]): StatePrices {
+  const fuel = fuelPriceFor(heater, tariff);
+  const price = (t: number) => fuel ?? energyRates[t];
+  const standbyKw = heater.standbyKw ?? 0;
+  return {
+    start: (t) => heater.startupEnergyKwh * price(t),
+    standby: (t) => ((standbyKw * slotMinutes) / 60) * price(t),
+    standbyElectricKw: isElectric(heater) ? standbyKw : 0,
+  };
+}
 
 /** The assignment record for running `option` from `start`. */
 export function toAssignment(option: HeaterOption, start: number, grid: SlotGrid, energyRates: number[]) {

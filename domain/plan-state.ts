@@ -1,3 +1,5 @@
+import { hasHeaterState, onBlocks, startsPerDay, stateRules, stateViolation, type OnBlock, type StateRules } from './heater-state.ts';
+import { isElectric } from './equipment.ts';
 import { electricKwAt, type HeaterOption } from './heating.ts';
 import { overLimitOnAverage } from './load.ts';
 import { pointOf, precedenceEdges, slotDays, type PrecedenceEdge } from './placements.ts';
@@ -19,9 +21,18 @@ export interface PlanRules {
   edgesByJob: PrecedenceEdge[][];
   slotDay: number[];
   families: string[];
-  /** Slots between two runs on a heater: max(min off time, changeover), by heater, from family, to family. */
+  /**
+   * Slots between two runs on a heater that never share an on-block: max(min off time, changeover),
+   * by heater, from family, to family (the tabu search's sequences keep to it, a safe subset of the state rules).
+   */
   gapSlots: (heaterId: string, fromFamily: string, toFamily: string) => number;
+  /** Slots of changeover from one family to the next on a heater (0 when none). */
+  changeoverSlots: (heaterId: string, fromFamily: string, toFamily: string) => number;
   offSlots: Map<string, number>;
+  /** The on/off state rules of each heater that has a state (`hasHeaterState`), else null. */
+  state: Map<string, StateRules | null>;
+  /** Electric kW a heater draws in hot standby (0 for fuel heaters and without standby). */
+  standbyElectricKw: Map<string, number>;
   stacking: Map<string, number | null>;
   maxStarts: Map<string, number | undefined>;
   limitKw: number;
@@ -47,7 +58,10 @@ export function planRules(problem: PlanningProblem): PlanRules {
     slotDay: slotDays(grid),
     families: jobs.map((j) => j.productFamily ?? j.product),
     gapSlots: (heaterId, from, to) => Math.max(offSlots.get(heaterId) ?? 0, changeover.get(`${heaterId}\u0000${from}\u0000${to}`) ?? 0),
+    changeoverSlots: (heaterId, from, to) => changeover.get(`${heaterId}\u0000${from}\u0000${to}`) ?? 0,
     offSlots,
+    state: new Map(equipment.map((h) => [h.id, hasHeaterState(h) ? stateRules(h, grid.slotMinutes) : null])),
+    standbyElectricKw: new Map(equipment.map((h) => [h.id, isElectric(h) ? (h.standbyKw ?? 0) : 0])),
     stacking: new Map(equipment.map((h) => [h.id, h.allowStacking ? h.capacityKw : null])),
     maxStarts: new Map(equipment.map((h) => [h.id, h.maxStartsPerDay])),
     limitKw: settings.peakLimitKw ?? Infinity,
@@ -81,8 +95,13 @@ export class PlanState {
     return this.conflict(run) === null;
   }
 
-  /** Why the run cannot join the plan (the first rule it breaks), or null when it can. */
-  conflict(run: Run): string | null {
+  /**
+   * Why the run cannot join the plan (the first rule it breaks), or null when it can. `pairwise`
+   * checks only what the run and each other run decide between them (overlap, off time, changeover,
+   * precedence, load), not the heater's min run time or starts per day, which later runs may still
+   * change (runs back to back share one start): what a model of several free jobs filters with.
+   */
+  conflict(run: Run, { pairwise = false }: { pairwise?: boolean } = {}): string | null {
     const { option, start } = run;
     const end = runEnd(run);
     const rules = this.rules;
@@ -97,22 +116,53 @@ export class PlanState {
       const stacked = this.stackedKw.get(heater);
       if (stacked)
         for (let t = start; t < end; t++) if (stacked[t] + option.thermalKw > capacity + EPS) return `${heater}'s capacity (stacked jobs)`;
+      const max = rules.maxStarts.get(heater);
+      if (!pairwise && max !== undefined && this.startsOn(heater, rules.slotDay[start]) >= max) return `${heater}'s ${max} starts per day`;
     } else {
-      const family = rules.families[run.jobIndex];
       for (const other of this.byHeater.get(heater) ?? []) {
-        const otherFamily = rules.families[other.jobIndex];
-        if (
-          start >= runEnd(other) + rules.gapSlots(heater, otherFamily, family) ||
-          other.start >= end + rules.gapSlots(heater, family, otherFamily)
-        )
-          continue;
+        if (this.clearOf(run, other)) continue;
         const overlaps = start < runEnd(other) && other.start < end;
         return overlaps ? `${heater} busy` : `${heater}'s off time or changeover`;
       }
+      const state = rules.state.get(heater);
+      // Pairwise checks already keep the off time; only min run time and a start cap need the whole heater.
+      if (state && !pairwise && (state.minUpSlots > 1 || state.maxStartsPerDay !== undefined)) {
+        const why = stateViolation(heater, this.blocksOn(heater, run), state, rules.slotDay);
+        if (why) return why;
+      }
     }
-    const max = rules.maxStarts.get(heater);
-    if (max !== undefined && this.startsOn(heater, rules.slotDay[start]) >= max) return `${heater}'s ${max} starts per day`;
-    for (const e of rules.edgesByJob[run.jobIndex]) {
+    return this.precedenceConflict(run);
+  }
+
+  /** Whether two runs on one heater keep its changeover and off time (back to back, a gap held hot, or off long enough). */
+  private clearOf(run: Run, other: Run): boolean {
+    const [first, second] = run.start < other.start ? [run, other] : [other, run];
+    return runEnd(first) <= second.start && this.gapFits(first, second);
+  }
+
+  /** Whether the gap from `first` to `second` (not overlapping) is allowed on their heater. */
+  private gapFits(first: Run, second: Run): boolean {
+    const heater = first.option.equipmentId;
+    const gap = second.start - runEnd(first);
+    const families = this.rules.families;
+    if (gap < this.rules.changeoverSlots(heater, families[first.jobIndex], families[second.jobIndex])) return false;
+    const state = this.rules.state.get(heater);
+    return !state || state.standby || gap === 0 || gap >= state.offSlots;
+  }
+
+  /** The next start after `first` worth trying for `run`: back to back when that may fit, else past the changeover and the off time. */
+  private nextStartAfter(first: Run, run: Run): number {
+    const heater = first.option.equipmentId;
+    const families = this.rules.families;
+    const changeover = this.rules.changeoverSlots(heater, families[first.jobIndex], families[run.jobIndex]);
+    const state = this.rules.state.get(heater);
+    const end = runEnd(first);
+    if (changeover === 0 && run.start < end) return end;
+    return end + (!state || state.standby ? changeover : Math.max(changeover, state.offSlots));
+  }
+
+  private precedenceConflict(run: Run): string | null {
+    for (const e of this.rules.edgesByJob[run.jobIndex]) {
       const otherJob = e.from === run.jobIndex ? e.to : e.from;
       if (e.to === run.jobIndex && this.skipped.has(e.from)) return `predecessor ${this.problem.schedule.jobs[e.from].id} is unscheduled`;
       const other = this.runs[otherJob];
@@ -128,6 +178,15 @@ export class PlanState {
     return null;
   }
 
+  /** The heater's on-blocks with the placed runs (and `extra`, if given). */
+  blocksOn(heater: string, extra?: Run): OnBlock[] {
+    const runs = extra ? [...this.placedOn(heater), extra] : this.placedOn(heater);
+    return onBlocks(
+      runs.map((r) => [r.start, runEnd(r)] as const),
+      this.rules.state.get(heater) ?? { offSlots: 0 },
+    );
+  }
+
   /**
    * For a run that does not fit: the earliest start worth trying next for the same job on the same
    * heater (past the runs that block the heater); null when the run fits.
@@ -137,15 +196,9 @@ export class PlanState {
     if (why === null) return null;
     const heater = run.option.equipmentId;
     if (this.rules.stacking.get(heater) != null) return run.start + 1;
-    const family = this.rules.families[run.jobIndex];
-    const end = runEnd(run);
     let next = run.start + 1;
     for (const other of this.byHeater.get(heater) ?? []) {
-      const otherFamily = this.rules.families[other.jobIndex];
-      const clear = (start: number) =>
-        start >= runEnd(other) + this.rules.gapSlots(heater, otherFamily, family) ||
-        other.start >= start + (end - run.start) + this.rules.gapSlots(heater, family, otherFamily);
-      if (!clear(run.start)) next = Math.max(next, runEnd(other) + this.rules.gapSlots(heater, otherFamily, family));
+      if (!this.clearOf(run, other)) next = Math.max(next, this.nextStartAfter(other, run));
     }
     return next;
   }
@@ -202,9 +255,35 @@ export class PlanState {
     used.set(day, used.get(day)! - 1);
   }
 
-  /** Starts already used on the heater in the local day. */
+  /** Starts already used on the heater in the local day: cold starts of its on-blocks, or one per run (stacking heaters). */
   startsOn(heater: string, day: number): number {
+    if (this.rules.state.get(heater)) return startsPerDay(this.blocksOn(heater), this.rules.slotDay).get(day) ?? 0;
     return this.startsUsed.get(heater)?.get(day) ?? 0;
+  }
+
+  /** The first on/off state rule (min run time, starts per day, off time) a heater's placed runs break, or null. */
+  stateViolation(): string | null {
+    for (const [heater, rules] of this.rules.state) {
+      const why = rules && stateViolation(heater, this.blocksOn(heater), rules, this.rules.slotDay);
+      if (why) return why;
+    }
+    return null;
+  }
+
+  /** The site load with the hot standby of every heater (`load` has the runs only: standby depends on the runs around a gap). */
+  siteLoad(): Float64Array {
+    const standby = this.standbyLoad();
+    return this.load.map((kw, t) => kw + standby[t]);
+  }
+
+  /** The electric kW of hot standby per slot. */
+  standbyLoad(): Float64Array {
+    const load = new Float64Array(this.load.length);
+    for (const [heater, kw] of this.rules.standbyElectricKw) {
+      if (kw <= 0) continue;
+      for (const b of this.blocksOn(heater)) for (const [from, to] of b.standby) for (let t = from; t < to; t++) load[t] += kw;
+    }
+    return load;
   }
 
   /** Thermal kW stacked on a heater in slot t (stacking heaters only). */

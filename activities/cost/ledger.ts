@@ -1,6 +1,7 @@
 import type { PlanLedger, RunCost } from '../../domain/cost.ts';
 import { dec, type Dec, div, maxOf, mul, stored, sumOf } from '../../domain/decimal.ts';
 import { isElectric, type Equipment, type FuelType } from '../../domain/equipment.ts';
+import { hasHeaterState, runStates, stateRules, type RunState } from '../../domain/heater-state.ts';
 import { fuelPriceFor, heaterOption } from '../../domain/heating.ts';
 import type { Assignment } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
@@ -37,20 +38,26 @@ export interface PricedRun {
 /**
  * Prices one run from the inputs, not from the optimiser's floating-point powers: the job's heat
  * spread evenly over its slots; electricity = heat of the slot / efficiency in force × the slot's
- * rate; fuel = heat / efficiency × fuel price; one cold start at the fuel price or the first slot's rate.
+ * rate; fuel = heat / efficiency × fuel price; its cold start, if it makes one (`state`, default: it
+ * does), at the fuel price or the first slot's rate; the hot standby before it at its slots' rates.
  */
-export function priceRun(ledger: Ledger, a: PlacedRun): PricedRun {
+export function priceRun(ledger: Ledger, a: PlacedRun, state: RunState = { coldStart: true, standby: null }): PricedRun {
   const { job, heater } = checkedRun(ledger, a);
   const { problem } = ledger;
   const heat = dec(job.heatingKwh);
-  const startupKwh = dec(heater.startupEnergyKwh);
+  const startupKwh = dec(state.coldStart ? heater.startupEnergyKwh : 0);
+  const standby = state.standby ? standbyLine(problem, heater, state.standby) : undefined;
+  const withStandby = (cost: Dec) => (standby ? cost.plus(standby.cost) : cost);
   if (isElectric(heater)) {
     const drawKwh = slotRange(a).map((t) => div(heat, dec(efficiencyAt(heater, problem, t)).times(a.endSlot - a.startSlot)));
     const electricity = electricityLines(problem, heater, a, drawKwh);
     const startPrice = dec(problem.slots[a.startSlot].energyRate);
     const startup = { kwh: stored(startupKwh), price: stored(startPrice), cost: stored(mul(startupKwh, startPrice)) };
-    const cost = sumOf(electricity.map((l) => dec(l.cost))).plus(startup.cost);
-    return { run: { ...runHead(a, heater, heat), electricity, fuelUse: null, startup, cost: stored(cost) }, drawKwh };
+    const cost = withStandby(sumOf(electricity.map((l) => dec(l.cost))).plus(startup.cost));
+    return {
+      run: { ...runHead(a, heater, heat), electricity, fuelUse: null, startup, ...(standby && { standby }), cost: stored(cost) },
+      drawKwh,
+    };
   }
   const price = dec(fuelPriceFor(heater, problem.tariff)!);
   const fuelKwh = div(heat, heater.efficiency);
@@ -61,8 +68,32 @@ export function priceRun(ledger: Ledger, a: PlacedRun): PricedRun {
     cost: stored(mul(fuelKwh, price)),
   };
   const startup = { kwh: stored(startupKwh), price: stored(price), cost: stored(mul(startupKwh, price)) };
-  const cost = dec(fuelUse.cost).plus(startup.cost);
-  return { run: { ...runHead(a, heater, heat), electricity: [], fuelUse, startup, cost: stored(cost) }, drawKwh: [] };
+  const cost = withStandby(dec(fuelUse.cost).plus(startup.cost));
+  return {
+    run: { ...runHead(a, heater, heat), electricity: [], fuelUse, startup, ...(standby && { standby }), cost: stored(cost) },
+    drawKwh: [],
+  };
+}
+
+/** Hot standby over slots [from, to): standbyKw for each slot's hours, at the slot's electricity rate or the fuel price. */
+function standbyLine(problem: PlanningProblem, heater: Equipment, [from, to]: [number, number]): NonNullable<RunCost['standby']> {
+  const slotKwh = div(mul(heater.standbyKw ?? 0, problem.grid.slotMinutes), 60);
+  const fuel = fuelPriceFor(heater, problem.tariff);
+  const slots = Array.from({ length: to - from }, (_, k) => from + k);
+  const cost = sumOf(slots.map((t) => mul(slotKwh, fuel ?? problem.slots[t].energyRate)));
+  return { slots: to - from, kwh: stored(slotKwh.times(to - from)), cost: stored(cost) };
+}
+
+/** Per assignment (same order), what it does to its heater's on/off state (`heater-state.ts`): stacking and stateless heaters start cold every run. */
+function planRunStates(problem: PlanningProblem, assignments: PlacedRun[]): RunState[] {
+  const states: RunState[] = assignments.map(() => ({ coldStart: true, standby: null }));
+  for (const heater of problem.equipment) {
+    if (!hasHeaterState(heater)) continue;
+    const mine = [...assignments.keys()].filter((i) => assignments[i].equipmentId === heater.id);
+    const spans = mine.map((i) => [assignments[i].startSlot, assignments[i].endSlot] as const);
+    runStates(spans, stateRules(heater, problem.grid.slotMinutes)).forEach((state, k) => (states[mine[k]] = state));
+  }
+  return states;
 }
 
 const runHead = (a: PlacedRun, heater: Equipment, heat: Dec) => ({
@@ -131,9 +162,10 @@ const sameRate = (problem: PlanningProblem, s: number, t: number) =>
 /** Prices a whole plan: its runs, the site load they make, base load, demand and fixed charges. */
 export function pricePlanExact(problem: PlanningProblem, assignments: PlacedRun[]): PlanLedger {
   const ledger = ledgerFor(problem);
-  const priced = assignments.map((a) => priceRun(ledger, a));
+  const states = planRunStates(problem, assignments);
+  const priced = assignments.map((a, i) => priceRun(ledger, a, states[i]));
   const runs = priced.map((p) => p.run);
-  const loadKw = siteLoadKw(problem, assignments, priced);
+  const loadKw = siteLoadKw(problem, assignments, priced, states);
   const baseLoad = baseLoadLines(problem);
   const demand = demandLines(problem, loadKw);
   const fixed = fixedChargeLines(problem);
@@ -146,13 +178,23 @@ export function pricePlanExact(problem: PlanningProblem, assignments: PlacedRun[
     fuelCost: stored(sumOf(fuelUses.map((f) => dec(f.cost)))),
     startupKwh: stored(sumOf(runs.map((r) => dec(r.startup.kwh)))),
     startupCost: stored(sumOf(runs.map((r) => dec(r.startup.cost)))),
+    standbyKwh: stored(sumOf(runs.map((r) => dec(r.standby?.kwh ?? 0)))),
+    standbyCost: stored(sumOf(runs.map((r) => dec(r.standby?.cost ?? 0)))),
     baseLoadKwh: stored(sumOf(baseLoad.lines.map((l) => dec(l.kwh)))),
     baseLoadCost: stored(sumOf(baseLoad.lines.map((l) => dec(l.cost)))),
     demandCharge: stored(sumOf(demand.map((d) => dec(d.cost)))),
     fixedCharge: stored(sumOf(fixed.map((f) => dec(f.cost)))),
     peakKw: stored(maxOf(loadKw)),
   };
-  const parts = [totals.electricCost, totals.fuelCost, totals.startupCost, totals.baseLoadCost, totals.demandCharge, totals.fixedCharge];
+  const parts = [
+    totals.electricCost,
+    totals.fuelCost,
+    totals.startupCost,
+    totals.standbyCost,
+    totals.baseLoadCost,
+    totals.demandCharge,
+    totals.fixedCharge,
+  ];
   return {
     runs,
     byHeater: heaterLines(problem, runs),
@@ -170,8 +212,8 @@ export function pricePlanExact(problem: PlanningProblem, assignments: PlacedRun[
   };
 }
 
-/** Base load + every electric run's draw, per slot, kW (kWh of the slot × 60 / slot minutes). */
-function siteLoadKw(problem: PlanningProblem, assignments: PlacedRun[], priced: PricedRun[]): Dec[] {
+/** Base load + every electric run's draw (kWh of the slot × 60 / slot minutes) + electric hot standby, per slot, kW. */
+function siteLoadKw(problem: PlanningProblem, assignments: PlacedRun[], priced: PricedRun[], states: RunState[]): Dec[] {
   const load = new Array<Dec>(problem.grid.slotCount).fill(dec(problem.settings.baseLoadKw));
   priced.forEach(({ drawKwh }, i) =>
     drawKwh.forEach((kwh, k) => {
@@ -179,6 +221,11 @@ function siteLoadKw(problem: PlanningProblem, assignments: PlacedRun[], priced: 
       load[t] = load[t].plus(div(kwh.times(60), problem.grid.slotMinutes));
     }),
   );
+  states.forEach(({ standby }, i) => {
+    const heater = problem.equipment.find((e) => e.id === assignments[i].equipmentId)!;
+    if (!standby || !isElectric(heater)) return;
+    for (let t = standby[0]; t < standby[1]; t++) load[t] = load[t].plus(heater.standbyKw ?? 0);
+  });
   return load;
 }
 
@@ -209,11 +256,12 @@ function energyByCategory(problem: PlanningProblem, runs: RunCost[]): PlanLedger
   });
 }
 
-/** Input energy drawn per heater and run, start-ups included. */
+/** Input energy drawn per heater and run, start-ups and standby included. */
 const inputKwh = (r: RunCost) =>
   sumOf(r.electricity.map((l) => dec(l.kwh)))
     .plus(r.fuelUse?.kwh ?? 0)
-    .plus(r.startup.kwh);
+    .plus(r.startup.kwh)
+    .plus(r.standby?.kwh ?? 0);
 
 function heaterLines(problem: PlanningProblem, runs: RunCost[]): PlanLedger['byHeater'] {
   return problem.equipment.map((heater) => {

@@ -20,13 +20,15 @@ export const SAVINGS_METHOD: Record<Savings['byCause'][number]['cause'], string>
   equipment_choice:
     'heating energy on the baseline heaters at the optimised starts − the chosen heaters at the optimised starts (Eshift − E1)',
   peak_shaving: 'baseline demand charges − optimised demand charges (D0 − D1)',
-  startups: 'baseline start-up cost − optimised start-up cost (S0 − S1)',
+  startups: 'baseline start-up and hot-standby cost − optimised start-up and hot-standby cost (S0 − S1)',
   unmatched_work: 'cost of the runs only the baseline has − cost of the runs only the optimised plan has',
 };
 
-const energyOf = (r: RunCost) => dec(r.cost).minus(r.startup.cost);
+/** What the run's heater state costs: its cold start and the hot standby before it. */
+const stateCostOf = (r: RunCost) => dec(r.startup.cost).plus(r.standby?.cost ?? 0);
+const energyOf = (r: RunCost) => dec(r.cost).minus(stateCostOf(r));
 const energy = (runs: RunCost[]) => sumOf(runs.map(energyOf));
-const startups = (runs: RunCost[]) => sumOf(runs.map((r) => dec(r.startup.cost)));
+const startups = (runs: RunCost[]) => sumOf(runs.map(stateCostOf));
 
 export function splitSavings(problem: PlanningProblem, baseline: PlanLedger, optimized: PlanLedger): Savings {
   const inBaseline = new Map(baseline.runs.map((r) => [r.jobId, r]));

@@ -23,7 +23,8 @@ export interface Conflict {
 }
 
 /**
- * The jobs a plan left out, together with every job that could run at the same time, all placed:
+ * The jobs a plan left out, together with every job that could run at the same time (or within an
+ * off time or changeover of it), all placed:
  * when that model's LP relaxation is already infeasible, HiGHS's irreducible infeasible subsystem
  * of it names the fewest jobs and rules that contradict each other. Null when the relaxation is
  * feasible (the conflict only exists in whole runs), or the model or the conflict is too large.
@@ -35,8 +36,14 @@ export function findConflict(highs: Highs, problem: PlanningProblem, context: Mo
     const runs = milp.runs.filter((r) => r.jobIndex === j);
     return [Math.min(...runs.map((r) => r.start)), Math.max(...runs.map(runEnd))];
   });
+  // A run that ends or starts within an off time or a changeover of the window holds it too.
+  const reach = Math.max(
+    0,
+    ...context.rules.offSlots.values(),
+    ...problem.equipment.flatMap((h) => h.changeovers.map((c) => Math.ceil(c.minutes / problem.grid.slotMinutes))),
+  );
   const near = new Set(left);
-  for (const r of milp.runs) if (windows.some(([from, to]) => r.start < to && runEnd(r) > from)) near.add(r.jobIndex);
+  for (const r of milp.runs) if (windows.some(([from, to]) => r.start < to + reach && runEnd(r) > from - reach)) near.add(r.jobIndex);
   const jobs = milp.jobs.filter((j) => near.has(j));
   const runs = milp.runs.filter((r) => near.has(r.jobIndex));
   if (runs.length > IIS_MAX_COLUMNS) return null;
@@ -62,6 +69,7 @@ function describe(problem: PlanningProblem, rows: RowLabel[]): Conflict | null {
   const heaterSlots = new Map<string, number[]>();
   const stackingSlots = new Map<string, number[]>();
   const changeoverSlots = new Map<string, number[]>();
+  const stateSlots = new Map<string, number[]>();
   const peakSlots: number[] = [];
   const rules: string[] = [];
   const id = (job: number) => problem.schedule.jobs[job].id;
@@ -74,15 +82,20 @@ function describe(problem: PlanningProblem, rows: RowLabel[]): Conflict | null {
     else if (row.kind === 'peak') peakSlots.push(row.slot);
     else if (row.kind === 'starts') rules.push(`${row.heaterId}'s maxStartsPerDay on ${localDates(problem)[row.day]}`);
     else if (row.kind === 'precedence') rules.push(`${id(row.from)} before ${id(row.to)} (predecessors)`);
+    // Rows 11 only define the starts; the rules are 12-14.
+    else if (row.kind === 'state' && row.rule !== 'start') push(stateSlots, `${row.heaterId}'s ${STATE_RULES[row.rule]}`, row.slot);
   }
   if (!jobs.size) return null;
   for (const [heater, slots] of heaterSlots) rules.push(`${heater} runs one job at a time (${spans(problem, slots)})`);
   for (const [heater, slots] of stackingSlots) rules.push(`${heater}'s capacity for stacked jobs (${spans(problem, slots)})`);
   for (const [heater, slots] of changeoverSlots) rules.push(`${heater}'s changeovers (${spans(problem, slots)})`);
+  for (const [rule, slots] of stateSlots) rules.push(`${rule} (${spans(problem, slots)})`);
   if (peakSlots.length) rules.push(`peakLimitKw ${problem.settings.peakLimitKw} kW (${spans(problem, peakSlots)})`);
   const names = [...jobs].sort((a, b) => a - b).map(id);
   return { jobs, text: `${names.join(', ')} cannot all run: ${rules.join('; ')}` };
 }
+
+const STATE_RULES = { off: 'min off time', run: 'min run time', standby: 'hot standby (only between runs, shorter than the off time)' };
 
 /** The horizon's local dates; a day index of the model (`slotDays`) is a position in it. */
 const localDates = (problem: PlanningProblem) => [...new Set(problem.slots.map((s) => s.localStart.slice(0, 10)))];

@@ -1,5 +1,5 @@
 import type { Equipment } from '../../domain/equipment.ts';
-import { electricKwAt } from '../../domain/heating.ts';
+import { electricKwAt, type StatePrices } from '../../domain/heating.ts';
 import { intervalAverages } from '../../domain/demand.ts';
 import { slotIntervals } from '../../domain/load.ts';
 import { pointOf } from '../../domain/placements.ts';
@@ -18,6 +18,7 @@ export type RowLabel =
   | { kind: 'changeover'; heaterId: string; slot: number }
   | { kind: 'precedence'; from: number; to: number }
   | { kind: 'peak'; slot: number }
+  | { kind: 'state'; heaterId: string; slot: number; rule: 'start' | 'off' | 'run' | 'standby' }
   | { kind: 'objective' };
 
 export type ModelBuilder = SparseModelBuilder<RowLabel>;
@@ -86,14 +87,20 @@ export function eachJobOnce(m: ModelBuilder, s: ModelScope): Map<number, number>
   return rowOf;
 }
 
-/** 2. One job at a time per heater, with min off time: `Σ x ≤ 1` in every slot that two or more runs hold. */
-export function oneJobAtATime(m: ModelBuilder, s: ModelScope, heaterId: string): void {
+/**
+ * 2. One job at a time per heater: `Σ x (+ idle[t]) ≤ 1` in every slot that two or more runs, or a
+ * run and hot standby, could take. The min off time is a rule of the heater's state (12).
+ */
+export function oneJobAtATime(m: ModelBuilder, s: ModelScope, heaterId: string, state?: StateColumns): void {
   const cols = s.columnsOnHeater.get(heaterId)!;
-  const off = s.rules.offSlots.get(heaterId)!;
-  const held: Span = (col) => [s.runs[col].start, Math.min(s.slotCount, runEnd(s.runs[col]) + off)];
-  const cover = coverCount(s.slotCount, cols, held);
-  const rows = rowPerSlot(s.slotCount, (t) => (cover[t] > 1 ? m.addRow(-Infinity, 1, { kind: 'heater', heaterId, slot: t }) : null));
-  fillSlotRows(m, rows, cols, held, () => 1);
+  const span = runSpan(s);
+  const cover = coverCount(s.slotCount, cols, span);
+  const idle = state?.idle;
+  const rows = rowPerSlot(s.slotCount, (t) =>
+    cover[t] + (idle && idle[t] >= 0 ? 1 : 0) > 1 ? m.addRow(-Infinity, 1, { kind: 'heater', heaterId, slot: t }) : null,
+  );
+  fillSlotRows(m, rows, cols, span, () => 1);
+  if (idle) idle.forEach((col, t) => col >= 0 && rows[t] >= 0 && m.add(col, rows[t], 1));
 }
 
 /** 3. Stacking heaters: `Σ q · x ≤ capacityKw` (less the heat held in place) in every slot the runs could overfill. */
@@ -110,16 +117,15 @@ export function stackingCapacity(m: ModelBuilder, s: ModelScope, heaterId: strin
 }
 
 /**
- * 4. Changeovers (family A → B takes `g` slots, more than the off time): in every slot t that a B run
+ * 4. Changeovers (family A → B takes `g` slots): in every slot t that a B run
  * covers and an A run's tail `[end, end + g)` covers, `Σ A tails + M · Σ B runs ≤ M`, with `M` the
  * most A tails that can cover one slot.
  */
 export function changeovers(m: ModelBuilder, s: ModelScope, heater: Equipment): void {
   const cols = s.columnsOnHeater.get(heater.id)!;
-  const off = s.rules.offSlots.get(heater.id)!;
   for (const c of heater.changeovers) {
-    const gap = s.rules.gapSlots(heater.id, c.fromFamily, c.toFamily);
-    if (gap <= off) continue;
+    const gap = s.rules.changeoverSlots(heater.id, c.fromFamily, c.toFamily);
+    if (gap === 0) continue;
     const from = cols.filter((col) => s.rules.families[s.runs[col].jobIndex] === c.fromFamily);
     const to = cols.filter((col) => s.rules.families[s.runs[col].jobIndex] === c.toFamily);
     if (!from.length || !to.length) continue;
@@ -127,7 +133,7 @@ export function changeovers(m: ModelBuilder, s: ModelScope, heater: Equipment): 
     const tails = coverCount(s.slotCount, from, tail);
     const occupied = coverCount(s.slotCount, to, runSpan(s));
     const shortest = from.reduce((min, col) => Math.min(min, s.runs[col].option.durationSlots), Infinity);
-    const M = Math.max(1, Math.ceil(gap / (shortest + off)));
+    const M = Math.max(1, Math.ceil(gap / shortest));
     const label = (t: number): RowLabel => ({ kind: 'changeover', heaterId: heater.id, slot: t });
     const rows = rowPerSlot(s.slotCount, (t) => (tails[t] && occupied[t] ? m.addRow(-Infinity, M, label(t)) : null));
     fillSlotRows(m, rows, from, tail, () => 1);
@@ -135,8 +141,21 @@ export function changeovers(m: ModelBuilder, s: ModelScope, heater: Equipment): 
   }
 }
 
-/** 5. Starts per day: per local day, `Σ x over runs starting that day ≤ maxStartsPerDay` (less the starts held in place), where more could start. */
-export function startsPerDay(m: ModelBuilder, s: ModelScope, heaterId: string, max: number): void {
+/**
+ * 5. Starts per day: per local day, `Σ v[t] ≤ maxStartsPerDay` over the heater's cold starts (11) when
+ * it has a state; else (stacking heaters) `Σ x over runs starting that day` (less the starts held in place), where more could start.
+ */
+export function startsPerDay(m: ModelBuilder, s: ModelScope, heaterId: string, max: number, state?: StateColumns): void {
+  if (state) {
+    const byDay = new Map<number, number[]>();
+    state.start.forEach((col, t) => col >= 0 && byDay.set(s.rules.slotDay[t], [...(byDay.get(s.rules.slotDay[t]) ?? []), col]));
+    for (const [day, cols] of byDay) {
+      if (cols.length <= max) continue;
+      const row = m.addRow(-Infinity, max, { kind: 'starts', heaterId, day });
+      for (const col of cols) m.add(col, row, 1);
+    }
+    return;
+  }
   const byDay = new Map<number, number[]>();
   for (const col of s.columnsOnHeater.get(heaterId)!) {
     const day = s.rules.slotDay[s.runs[col].start];
@@ -215,8 +234,9 @@ export function demandColumns(m: ModelBuilder, s: ModelScope, costObjective: boo
  * 7. demand peak, for each determinant d whose R[d] can move: `Σ ē · x − R[d] ≤ floor[d] − held average`;
  * 8. the contractual limit, where no such row of a determinant bounded by it already holds it:
  *    `Σ ē · x ≤ peakLimitKw − held average`.
+ * Electric hot standby (`standby`) adds its draw like a run's.
  */
-export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, DemandColumn>): void {
+export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, DemandColumn>, standby: StandbyLoad[] = []): void {
   const { problem } = s;
   const model = problem.demand;
   const limit = problem.settings.peakLimitKw;
@@ -225,6 +245,7 @@ export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, Dem
   const limited = new Uint8Array(model.intervals.length);
   const electric = s.runs.flatMap((r, col) => (r.option.electricKw > 0 ? [col] : []));
   const running = coverCount(s.slotCount, electric, runSpan(s));
+  for (const { t } of standby) running[t]++;
   const live = model.intervals.map((interval) => interval.slots.some(([slot]) => running[slot] > 0));
   const label = (k: number): RowLabel => ({ kind: 'peak', slot: model.intervals[k].slots[0][0] });
   for (const column of demand.values()) {
@@ -252,6 +273,14 @@ export function siteLoad(m: ModelBuilder, s: ModelScope, demand: Map<string, Dem
       for (const [k, w] of bySlot[t]) if (rowsOf[k].length) coefficient.set(k, (coefficient.get(k) ?? 0) + w * electricKwAt(run.option, t));
     for (const [k, value] of coefficient) for (const row of rowsOf[k]) m.add(col, row, value);
   }
+  for (const { col, t, kw } of standby) for (const [k, w] of bySlot[t]) for (const row of rowsOf[k]) m.add(col, row, w * kw);
+}
+
+/** Hot standby's electric draw: column idle[t] of a heater draws `kw` in slot t. */
+export interface StandbyLoad {
+  col: number;
+  t: number;
+  kw: number;
 }
 
 /**
@@ -328,4 +357,182 @@ export function leftOutColumns(
     columns.set(j, col);
   }
   return columns;
+}
+
+/** A heater's state columns by slot (-1 where none): v[t] a cold start in slot t (11), idle[t] hot standby through slot t (14). */
+export interface StateColumns {
+  heaterId: string;
+  start: Int32Array;
+  idle: Int32Array;
+}
+
+/** Where a heater's runs start, end and run: the model's columns by slot, and the counts of the runs held in place. */
+interface StateLayout {
+  starting: number[][];
+  ending: number[][];
+  fixedStarts: Int32Array;
+  fixedEnds: Int32Array;
+  fixedCover: Int32Array;
+  /** Earliest end and latest start of any run on the heater: where a gap (and hot standby) can be. */
+  firstEnd: number;
+  lastStart: number;
+}
+
+function stateLayout(s: ModelScope, heaterId: string): StateLayout {
+  const T = s.slotCount;
+  const layout: StateLayout = {
+    starting: Array.from({ length: T + 1 }, () => []),
+    ending: Array.from({ length: T + 1 }, () => []),
+    fixedStarts: new Int32Array(T + 1),
+    fixedEnds: new Int32Array(T + 1),
+    fixedCover: new Int32Array(T + 1),
+    firstEnd: Infinity,
+    lastStart: -Infinity,
+  };
+  const note = (start: number, end: number) => {
+    layout.firstEnd = Math.min(layout.firstEnd, end);
+    layout.lastStart = Math.max(layout.lastStart, start);
+  };
+  for (const col of s.columnsOnHeater.get(heaterId)!) {
+    const r = s.runs[col];
+    layout.starting[r.start].push(col);
+    layout.ending[runEnd(r)].push(col);
+    note(r.start, runEnd(r));
+  }
+  for (const r of s.fixed.placedOn(heaterId)) {
+    layout.fixedStarts[r.start]++;
+    layout.fixedEnds[runEnd(r)]++;
+    for (let t = r.start; t < runEnd(r); t++) layout.fixedCover[t]++;
+    note(r.start, runEnd(r));
+  }
+  return layout;
+}
+
+/**
+ * The state columns of a heater that has one: v[t] ∈ [0, 1] priced at a cold start in slot t, where
+ * some run can start; with hot standby and an off time of 2 slots or more, idle[t] ∈ {0, 1} priced
+ * at the standby power, in the slots between the first end and the last start no held run covers.
+ */
+export function stateColumns(m: ModelBuilder, s: ModelScope, heaterId: string, prices: StatePrices): StateColumns {
+  const T = s.slotCount;
+  const layout = stateLayout(s, heaterId);
+  const rules = s.rules.state.get(heaterId)!;
+  const start = new Int32Array(T).fill(-1);
+  const idle = new Int32Array(T).fill(-1);
+  for (let t = 0; t < T; t++) if (layout.starting[t].length || layout.fixedStarts[t]) start[t] = m.addColumn(prices.start(t), 0, 1);
+  if (rules.standby && rules.offSlots >= 2)
+    for (let t = Math.max(0, layout.firstEnd); t < Math.min(T, layout.lastStart); t++)
+      if (!layout.fixedCover[t]) idle[t] = m.addColumn(prices.standby(t), 0, 1, true);
+  return { heaterId, start, idle };
+}
+
+const stateLabel = (heaterId: string, slot: number, rule: 'start' | 'off' | 'run' | 'standby'): RowLabel => ({
+  kind: 'state',
+  heaterId,
+  slot,
+  rule,
+});
+
+/** Adds `coefficient` for each column of `cols` that exists (≥ 0) to the row. */
+function addAll(m: ModelBuilder, row: number, cols: Iterable<number>, coefficient: number): void {
+  for (const col of cols) if (col >= 0) m.add(col, row, coefficient);
+}
+
+/** Columns of the runs covering slot t (by slot, built once per heater). */
+function coveringBySlot(s: ModelScope, heaterId: string): number[][] {
+  const by: number[][] = Array.from({ length: s.slotCount }, () => []);
+  for (const col of s.columnsOnHeater.get(heaterId)!) for (let t = s.runs[col].start; t < runEnd(s.runs[col]); t++) by[t].push(col);
+  return by;
+}
+
+/**
+ * 11. Cold starts: `on[t] = cover[t] + idle[t]` (cover: the runs on the heater in slot t), and
+ * `v[t] ≥ on[t] − on[t−1]`, i.e. `v[t] − S[t] + E[t] − idle[t] + idle[t−1] ≥ 0` with S[t] the runs
+ * starting and E[t] those ending at slot boundary t (held runs on the right-hand side). Where no run
+ * can start (no v[t]) the row says that standby only continues a run or standby: `idle[t] ≤ E[t] + idle[t−1]`.
+ */
+export function coldStarts(m: ModelBuilder, s: ModelScope, state: StateColumns): void {
+  const { heaterId, start, idle } = state;
+  const layout = stateLayout(s, heaterId);
+  for (let t = 0; t < s.slotCount; t++) {
+    const cols = [start[t], idle[t], ...layout.starting[t], ...layout.ending[t], t > 0 ? idle[t - 1] : -1];
+    if (!cols.some((c) => c >= 0) || (start[t] < 0 && idle[t] < 0)) continue;
+    const row = m.addRow(layout.fixedStarts[t] - layout.fixedEnds[t], Infinity, stateLabel(heaterId, t, 'start'));
+    addAll(m, row, [start[t]], 1);
+    addAll(m, row, layout.starting[t], -1);
+    addAll(m, row, layout.ending[t], 1);
+    addAll(m, row, [idle[t]], -1);
+    if (t > 0) addAll(m, row, [idle[t - 1]], 1);
+  }
+}
+
+/** 12. Min off time (D slots): once off, off for D slots: `Σ_{τ=t−D+1..t} v[τ] + on[t−D] ≤ 1`. */
+export function minOffTime(m: ModelBuilder, s: ModelScope, state: StateColumns): void {
+  const { heaterId, start, idle } = state;
+  const D = s.rules.state.get(heaterId)!.offSlots;
+  if (D < 2) return; // a gap of one slot or more already is the off time
+  const layout = stateLayout(s, heaterId);
+  const covering = coveringBySlot(s, heaterId);
+  for (let t = D; t < s.slotCount; t++) {
+    const starts = Array.from(start.subarray(t - D + 1, t + 1)).filter((c) => c >= 0);
+    const on = [...covering[t - D], idle[t - D]].filter((c) => c >= 0);
+    if (!starts.length || (!on.length && !layout.fixedCover[t - D])) continue;
+    const row = m.addRow(-Infinity, 1 - layout.fixedCover[t - D], stateLabel(heaterId, t, 'off'));
+    addAll(m, row, starts, 1);
+    addAll(m, row, on, 1);
+  }
+}
+
+/** 13. Min run time (U slots) over the state: once on, on for U slots: `Σ_{τ=t−U+1..t} v[τ] − on[t] ≤ 0`; a block that reaches the horizon's end may be shorter. */
+export function minRunTime(m: ModelBuilder, s: ModelScope, state: StateColumns): void {
+  const { heaterId, start, idle } = state;
+  const U = s.rules.state.get(heaterId)!.minUpSlots;
+  const cols = s.columnsOnHeater.get(heaterId)!;
+  const held = s.fixed.placedOn(heaterId);
+  // Rows only matter when some run is shorter than U.
+  if (![...cols.map((c) => s.runs[c]), ...held].some((r) => r.option.durationSlots < U)) return;
+  const layout = stateLayout(s, heaterId);
+  const covering = coveringBySlot(s, heaterId);
+  for (let t = 0; t < s.slotCount; t++) {
+    const starts = Array.from(start.subarray(Math.max(0, t - U + 1), t + 1)).filter((c) => c >= 0);
+    if (!starts.length) continue;
+    const row = m.addRow(-Infinity, layout.fixedCover[t], stateLabel(heaterId, t, 'run'));
+    addAll(m, row, starts, 1);
+    addAll(m, row, covering[t], -1);
+    addAll(m, row, [idle[t]], -1);
+  }
+}
+
+/**
+ * 14. Hot standby only bridges a gap shorter than the off time: it follows a run or standby,
+ * `idle[t] ≤ E[t] + idle[t−1]` (where a run may start; elsewhere 11 says it), leads to a run or
+ * standby, `idle[t] ≤ S[t+1] + idle[t+1]`, and never lasts D slots,
+ * `Σ_{τ=t..t+D−1} idle[τ] ≤ D − 1`.
+ */
+export function standbyGaps(m: ModelBuilder, s: ModelScope, state: StateColumns): void {
+  const { heaterId, idle } = state;
+  if (!idle.some((c) => c >= 0)) return;
+  const D = s.rules.state.get(heaterId)!.offSlots;
+  const layout = stateLayout(s, heaterId);
+  const T = s.slotCount;
+  for (let t = 0; t < T; t++) {
+    if (idle[t] < 0) continue;
+    if (state.start[t] >= 0) {
+      // Where a run may start, 11 alone would let standby follow a cold start.
+      const after = m.addRow(-Infinity, layout.fixedEnds[t], stateLabel(heaterId, t, 'standby'));
+      m.add(idle[t], after, 1);
+      addAll(m, after, layout.ending[t], -1);
+      if (t > 0) addAll(m, after, [idle[t - 1]], -1);
+    }
+    const row = m.addRow(-Infinity, layout.fixedStarts[t + 1], stateLabel(heaterId, t, 'standby'));
+    m.add(idle[t], row, 1);
+    addAll(m, row, layout.starting[t + 1], -1);
+    if (t + 1 < T) addAll(m, row, [idle[t + 1]], -1);
+  }
+  for (let t = 0; t + D <= T; t++) {
+    const window = Array.from(idle.subarray(t, t + D));
+    if (window.some((c) => c < 0)) continue;
+    const row = m.addRow(-Infinity, D - 1, stateLabel(heaterId, t, 'standby'));
+    addAll(m, row, window, 1);
+  }
 }

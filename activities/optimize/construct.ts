@@ -28,11 +28,17 @@ function stateOf(
   return state;
 }
 
-/** Values of the model's extra columns (D, C, B, skips) for a plan whose runs sit on `state`. */
+/** Values of the model's extra columns (heater states, D, C, B, skips) for a plan whose runs sit on `state`. */
 function extraColumns(problem: PlanningProblem, milp: Milp, chosen: number[], state: PlanState): Map<number, number> {
   const values = new Map<number, number>();
+  for (const { heaterId, start, idle } of milp.stateColumns) {
+    for (const b of state.blocksOn(heaterId)) {
+      if (start[b.from] >= 0) values.set(start[b.from], 1);
+      for (const [from, to] of b.standby) for (let t = from; t < to; t++) if (idle[t] >= 0) values.set(idle[t], 1);
+    }
+  }
   if (milp.demandColumns.size) {
-    const billed = new DemandTracker(problem.demand, state.load).billed;
+    const billed = new DemandTracker(problem.demand, state.siteLoad()).billed;
     for (const [key, col] of milp.demandColumns) {
       const d = problem.demand.determinants.findIndex((x) => x.key === key);
       const raised = billed[d] - problem.demand.determinants[d].floor.floorKw;

@@ -1,7 +1,7 @@
 import { fifoBaseline } from '../../domain/baseline.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
 import type { Equipment } from '../../domain/equipment.ts';
-import { runCost, type HeaterOption } from '../../domain/heating.ts';
+import { runCost, statePrices, type HeaterOption } from '../../domain/heating.ts';
 import { jobPlacements, type JobPlacements } from '../../domain/placements.ts';
 import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
 import { PlanState, planRules, runEnd, type PlanRules, type Run } from '../../domain/plan-state.ts';
@@ -10,19 +10,26 @@ import { priorityWeight } from '../../domain/settings.ts';
 import {
   balance,
   changeovers,
+  coldStarts,
   demandColumns,
   eachJobOnce,
   leftOutColumns,
   makespan,
+  minOffTime,
+  minRunTime,
   modelScope,
   oneJobAtATime,
   precedence,
   siteLoad,
   stackingCapacity,
+  standbyGaps,
   startsPerDay,
+  stateColumns,
   type ModelBuilder,
   type ModelScope,
   type RowLabel,
+  type StandbyLoad,
+  type StateColumns,
 } from './constraints.ts';
 import { gridRoundings, roundingReason } from '../../domain/grid-rounding.ts';
 import { SparseModelBuilder, withoutTrailingColumns, type SparseModel } from './sparse-model.ts';
@@ -43,6 +50,8 @@ export interface Milp extends SparseModel<RowLabel> {
   demandColumns: Map<string, number>;
   makespanColumn?: number;
   balanceColumn?: number;
+  /** Cold-start and hot-standby columns of each heater that has an on/off state. */
+  stateColumns: StateColumns[];
 }
 
 /** What every model of one problem shares: the rules, the placements, and the cost of leaving a job out. */
@@ -146,29 +155,53 @@ export function assembleMilp(
   const energyRates = problem.slots.map((slot) => slot.energyRate);
   for (const run of runs) m.addColumn(runObjective(problem, run, slotHours, energyRates), 0, 1, true);
   const jobRows = eachJobOnce(m, s);
-  for (const heater of problem.equipment) heaterRows(m, s, heater);
+  const states: StateColumns[] = [];
+  const standby: StandbyLoad[] = [];
+  for (const heater of problem.equipment) {
+    const state = heaterRows(m, s, heater, energyRates);
+    if (!state) continue;
+    states.push(state);
+    const { standbyElectricKw } = statePrices(heater, problem.tariff, problem.grid.slotMinutes, energyRates);
+    if (standbyElectricKw > 0) state.idle.forEach((col, t) => col >= 0 && standby.push({ col, t, kw: standbyElectricKw }));
+  }
   const precedenceRows = precedence(m, s);
   const demand = demandColumns(m, s, costObjective(problem));
-  siteLoad(m, s, demand);
+  siteLoad(m, s, demand, standby);
   const { objective } = problem.settings;
   const makespanColumn = objective === 'minimize_makespan' ? makespan(m, s, slotHours) : undefined;
   const balanceColumn = objective === 'balance_resources' ? balance(m, s, slotHours) : undefined;
   const skipColumns = leftOutColumns(m, s, { jobRows, precedenceRows, penalty: context.skipPenalty, allowed: allowSkip });
   const demandColumnOf = new Map([...demand].map(([category, { col }]) => [category, col]));
-  return { ...m.build(), runs, jobs, skipColumns, demandColumns: demandColumnOf, makespanColumn, balanceColumn };
+  return { ...m.build(), runs, jobs, skipColumns, demandColumns: demandColumnOf, makespanColumn, balanceColumn, stateColumns: states };
 }
 
-/** A heater's rows: one job at a time (2) with changeovers (4), or its stacking capacity (3); its starts per day (5). */
-function heaterRows(m: ModelBuilder, s: ModelScope, heater: Equipment): void {
-  if (!s.columnsOnHeater.get(heater.id)!.length) return;
+/**
+ * A heater's columns and rows: its state's columns (cost objectives price them), one job at a time
+ * (2) with changeovers (4), or its stacking capacity (3); its state (11-14); its starts per day (5).
+ */
+function heaterRows(m: ModelBuilder, s: ModelScope, heater: Equipment, energyRates: number[]): StateColumns | undefined {
+  if (!s.columnsOnHeater.get(heater.id)!.length) return undefined;
   const capacity = s.rules.stacking.get(heater.id);
+  let state: StateColumns | undefined;
   if (capacity != null) stackingCapacity(m, s, heater.id, capacity);
   else {
-    oneJobAtATime(m, s, heater.id);
+    if (s.rules.state.get(heater.id)) {
+      const prices = statePrices(heater, s.problem.tariff, s.problem.grid.slotMinutes, energyRates);
+      const free = { ...prices, start: () => 0, standby: () => 0 };
+      state = stateColumns(m, s, heater.id, costObjective(s.problem) ? prices : free);
+    }
+    oneJobAtATime(m, s, heater.id, state);
     changeovers(m, s, heater);
+    if (state) {
+      coldStarts(m, s, state);
+      minOffTime(m, s, state);
+      minRunTime(m, s, state);
+      standbyGaps(m, s, state);
+    }
   }
   const max = s.rules.maxStarts.get(heater.id);
-  if (max !== undefined) startsPerDay(m, s, heater.id, max);
+  if (max !== undefined) startsPerDay(m, s, heater.id, max, state);
+  return state;
 }
 
 /** A run's own share of the objective: its energy (cost objectives) plus its weighted lateness (tardiness). */

@@ -80,7 +80,8 @@ function reoptimise(
   const current = new Array<number>(problem.schedule.jobs.length).fill(-1);
   for (const j of free) {
     for (const col of byJob[j]) {
-      if (!fixed.fits(milp.runs[col])) continue;
+      // Pairwise only: min run time and starts per day depend on the freed jobs together (the model's rows 5, 13).
+      if (fixed.conflict(milp.runs[col], { pairwise: true })) continue;
       if (col === plan.chosen[j]) current[j] = subRuns.length;
       subRuns.push(milp.runs[col]);
       fullColumn.push(col);

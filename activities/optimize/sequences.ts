@@ -75,10 +75,11 @@ function planOfSchedule(
   const order = [...ps.jobs.keys()].sort((a, b) => schedule.starts[a] - schedule.starts[b]);
   for (const v of order) {
     const col = columnOf(ps.jobs[v], ps.options[v].equipmentId, schedule.starts[v], ps.options[v].durationSlots);
-    if (col === undefined || !state.fits(milp.runs[col])) return null;
+    if (col === undefined || state.conflict(milp.runs[col], { pairwise: true })) return null;
     state.place(milp.runs[col]);
     chosen[ps.jobs[v]] = col;
   }
+  if (state.stateViolation()) return null;
   return { chosen, objective: planObjective(problem, context, milp, chosen) };
 }
 

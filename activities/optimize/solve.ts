@@ -432,10 +432,11 @@ function decodePlan(s: SolveState, encoded: number[]): ColumnPlan | null {
     }
     const heaterAndLength = Math.floor(code / T);
     const col = columnOf(job, problem.equipment[Math.floor(heaterAndLength / (T + 1))]?.id ?? '', code % T, heaterAndLength % (T + 1));
-    if (col === undefined || !state.fits(milp.runs[col])) return null;
+    if (col === undefined || state.conflict(milp.runs[col], { pairwise: true })) return null;
     state.place(milp.runs[col]);
     chosen.push(col);
   }
+  if (state.stateViolation()) return null;
   return { chosen, objective: planObjective(problem, context, milp, chosen) };
 }
 
@@ -494,7 +495,11 @@ function toSchedule(s: SolveState, plan: ColumnPlan, { status, conflict, bound, 
     .filter((col) => col >= 0)
     .map((col) => toAssignment(milp.runs[col].option, milp.runs[col].start, problem.grid, energyRates))
     .sort((a, b) => a.startSlot - b.startSlot || a.jobId.localeCompare(b.jobId));
-  const load = loadProfile(problem, assignments);
+  // The runs' load and the electric hot standby between them (the state of each heater follows from its runs).
+  const state = new PlanState(problem, context.rules);
+  for (const col of plan.chosen) if (col >= 0) state.place(milp.runs[col]);
+  const standby = state.standbyLoad();
+  const load = loadProfile(problem, assignments).map((kw, t) => kw + standby[t]);
   // Skip penalties rank plans; the reported objective is the plan's own, and a bound only means something for a complete plan.
   const penalties = milp.jobs.reduce((sum, j) => sum + (plan.chosen[j] < 0 ? context.skipPenalty[j] : 0), 0);
   const honestBound = bound === undefined || penalties !== 0 ? null : Math.min(bound, plan.objective);

@@ -15,7 +15,7 @@ import { costStatement } from '../../activities/cost/statement.ts';
 import { AlertSchema } from '../../domain/alerts.ts';
 import { plantDayInput } from '../report/fixture.ts';
 
-// The plant day: saves USD 213.86 (24.1 %), peak 265.7 kW against a 700 kW limit, J-111 and J-107 end at
+// The plant day: saves USD 210.70 (23.9 %), peak 265.7 kW against a 700 kW limit, J-111 and J-107 end at
 // their deadlines (21:00, 23:45) and J-106 14 min before its own, HTR-003 in maintenance 06:00-14:00 (site time).
 const RUN = '8f7c1f2e-0000-4000-8000-000000000001';
 
@@ -34,11 +34,11 @@ describe('alert rules over a finished run', () => {
     expect(alerts[1].text).toBe('HTR-003 (Gas boiler 3) maintenance 11-24 06:00 to 11-24 14:00.');
   });
 
-  it('savings below the threshold: none at 24.1 % against the default 5 %, a warning against 50 %', () => {
+  it('savings below the threshold: none at 23.9 % against the default 5 %, a warning against 50 %', () => {
     expect(savingsBelowThreshold(plantDayInput())).toBeNull();
     const alert = savingsBelowThreshold(plantDayInput({ alerts: { savingsBelowPercent: 50 } }))!;
     expect(alert).toMatchObject({ rule: 'savings_below_threshold', severity: 'warning', facts: { thresholdPercent: 50 } });
-    expect(alert.text).toBe('The plan saves USD 213.86 (24.1 %), under the 50 % threshold.');
+    expect(alert.text).toBe('The plan saves USD 210.70 (23.9 %), under the 50 % threshold.');
   });
 
   it('savings below the threshold: a plan dearer than the baseline says how much more it costs; a zero baseline raises nothing', () => {

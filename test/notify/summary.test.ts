@@ -18,12 +18,12 @@ async function plantDay() {
 }
 
 describe('the run summary e-mail', () => {
-  it('headline figures: cost, baseline, savings and share, the peak against its limit (the plant day: USD 674.68 against 888.55, peak 265.7 of 700 kW)', async () => {
+  it('headline figures: cost, baseline, savings and share, the peak against its limit (the plant day: USD 672.11 against 882.81, peak 265.7 of 700 kW)', async () => {
     const { doc } = await plantDay();
     expect(Object.fromEntries(headlineFigures(doc))).toEqual({
-      'Cost of the plan': 'USD 674.68',
-      'First-come-first-served baseline': 'USD 888.55',
-      Savings: 'USD 213.86 (24.1 %)',
+      'Cost of the plan': 'USD 672.11',
+      'First-come-first-served baseline': 'USD 882.81',
+      Savings: 'USD 210.70 (23.9 %)',
       Peak: '265.7 kW of a 700.0 kW limit',
     });
   });
@@ -31,10 +31,10 @@ describe('the run summary e-mail', () => {
   it('HTML and text parts, the PDF attached, the run linked when the public address is known', async () => {
     const { input, doc, files } = await plantDay();
     const mail = runSummaryMail(input.problem.schedule, doc, files, 'https://heat.plant.example/#/runs/r-1');
-    expect(mail.subject).toBe('HeatScheduler plant-1 2026-11-24: saves USD 213.86 (24.1 %)');
+    expect(mail.subject).toBe('HeatScheduler plant-1 2026-11-24: saves USD 210.70 (23.9 %)');
     expect(mail.text).toBe(`${files[0].content.toString()}\nThe run: https://heat.plant.example/#/runs/r-1\n`);
     expect(mail.attachments.map((a) => a.filename)).toEqual(['report.pdf']);
-    for (const figure of ['USD 674.68', 'USD 888.55', 'USD 213.86 (24.1 %)', '700.0 kW limit']) expect(mail.html).toContain(figure);
+    for (const figure of ['USD 672.11', 'USD 882.81', 'USD 210.70 (23.9 %)', '700.0 kW limit']) expect(mail.html).toContain(figure);
     // One table row per assignment, each with its job, heater and cost.
     expect(mail.html.match(/<tr><td /g)).toHaveLength(doc.rows.length);
     const first = doc.rows[0];
@@ -68,13 +68,13 @@ describe('the run summary on Slack', () => {
     const { input, doc } = await plantDay();
     const left = { ...doc, unscheduled: [{ jobId: HOSTILE, reason: 'no heater <b>free</b>' }] };
     const { text, blocks } = runSummarySlack(input.problem.schedule, left, 'https://heat.plant.example/#/runs/r1');
-    expect(text).toBe('Heating plan for plant-1 on 2026-11-24: saves USD 213.86 (24.1 %)');
+    expect(text).toBe('Heating plan for plant-1 on 2026-11-24: saves USD 210.70 (23.9 %)');
     const [header, figures, notes, actions] = blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[];
     expect(header).toMatchObject({ type: 'header', text: { text } });
     expect(figures.fields!.map((f) => f.text)).toEqual([
-      '*Cost of the plan*\nUSD 674.68',
-      '*First-come-first-served baseline*\nUSD 888.55',
-      '*Savings*\nUSD 213.86 (24.1 %)',
+      '*Cost of the plan*\nUSD 672.11',
+      '*First-come-first-served baseline*\nUSD 882.81',
+      '*Savings*\nUSD 210.70 (23.9 %)',
       '*Peak*\n265.7 kW of a 700.0 kW limit',
       '*Jobs*\n14 scheduled, 1 not scheduled',
     ]);

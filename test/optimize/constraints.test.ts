@@ -12,9 +12,15 @@ import {
   siteLoad,
   stackingCapacity,
   startsPerDay,
+  coldStarts,
+  minOffTime,
+  minRunTime,
+  standbyGaps,
+  stateColumns,
   type ModelBuilder,
   type ModelScope,
   type RowLabel,
+  type StateColumns,
 } from '../../activities/optimize/constraints.ts';
 import { buildMilp, withoutLeftOutColumns } from '../../activities/optimize/milp.ts';
 import { SparseModelBuilder, type SparseModel } from '../../activities/optimize/sparse-model.ts';
@@ -80,7 +86,9 @@ function rowsOf(model: SparseModel<RowLabel>, names: string[], scope: ModelScope
             ? `peak t${l.slot}`
             : l.kind === 'objective'
               ? 'objective'
-              : `${l.kind} ${l.heaterId} t${l.slot}`;
+              : l.kind === 'state'
+                ? `${l.rule} ${l.heaterId} t${l.slot}`
+                : `${l.kind} ${l.heaterId} t${l.slot}`;
   return model.rowLabels.map((l, row) => {
     const [lower, upper] = [model.rowLower[row], model.rowUpper[row]];
     const sum = terms[row].join(' ').replace(/^\+ /, '');
@@ -101,13 +109,17 @@ describe('1. each job once', () => {
   });
 });
 
-describe('2. one job at a time per heater, with min off time', () => {
-  it('adds a row where two runs hold the heater, counting the off time after each run', () => {
-    // A runs 06:00-08:00 and, with 60 min off time, holds E1 until 09:00.
+describe('2. one job at a time per heater', () => {
+  it('adds a row where two runs could hold the heater at once; a run right after another, or after the off time, shares no row', () => {
     const jobs = [handJob('A', 200, '06:00', '12:00'), handJob('B', 100, '06:00', '12:00')];
-    const { scope, m, names } = given([jobs, [{ ...E1, minOffTimeMinutes: 60 }]], ['A@E1:6', 'B@E1:8', 'B@E1:9', 'B@E1:11']);
+    const { scope, m, names } = given([jobs, [{ ...E1, minOffTimeMinutes: 60 }]], ['A@E1:6', 'B@E1:7', 'B@E1:8', 'B@E1:9']);
     oneJobAtATime(m, scope, 'E1');
-    expect(rowsOf(m.build(), names, scope)).toEqual(['heater E1 t8: A@E1:6 + B@E1:8 ≤ 1', 'heater E1 t9: B@E1:8 + B@E1:9 ≤ 1']);
+    expect(rowsOf(m.build(), names, scope)).toEqual(['heater E1 t7: A@E1:6 + B@E1:7 ≤ 1']);
+  });
+
+  it('counts hot standby as holding the heater', () => {
+    const rows = stateRows(standbyDay(), ['A@E1:6', 'B@E1:10', 'B@E1:11'], (m, scope, state) => oneJobAtATime(m, scope, 'E1', state));
+    expect(rows).toEqual(['heater E1 t10: B@E1:10 + idle10 ≤ 1']);
   });
 });
 
@@ -138,12 +150,12 @@ describe('4. changeovers', () => {
     expect(rowsOf(m.build(), names, scope)).toEqual(['changeover E1 t7: A@E1:6 + 2·B@E1:7 ≤ 2']);
   });
 
-  it('adds nothing when the changeover is no longer than the off time', () => {
+  it('keeps the changeover even when the off time is as long: back to back the heater would not go off', () => {
     const jobs = [handJob('A', 100, '06:00', '12:00', { productFamily: 'X' }), handJob('B', 100, '06:00', '12:00', { productFamily: 'Y' })];
     const heater = { ...E1, minOffTimeMinutes: 120, changeovers: [{ fromFamily: 'X', toFamily: 'Y', minutes: 120 }] };
-    const { scope, m, problem } = given([jobs, [heater]], ['A@E1:6', 'B@E1:7']);
+    const { scope, m, names, problem } = given([jobs, [heater]], ['A@E1:6', 'B@E1:7']);
     changeovers(m, scope, problem.equipment[0]);
-    expect(m.build().numRows).toBe(0);
+    expect(rowsOf(m.build(), names, scope)).toEqual(['changeover E1 t7: A@E1:6 + 2·B@E1:7 ≤ 2']);
   });
 });
 
@@ -325,5 +337,105 @@ describe('the sparse-model builder', () => {
       values: Float64Array.from([5, 3, 7]),
       rowLabels: ['first', 'second'],
     });
+  });
+});
+
+/** A 2-slot job A and a 1-slot job B on E1 (120 min off time, 10 kWh cold start, `extra`), with the state's columns named v<t> and idle<t>. */
+function stateDay(extra: Record<string, unknown> = {}): Request {
+  const jobs = [handJob('A', 200, '06:00', '12:00'), handJob('B', 100, '06:00', '12:00')];
+  return [jobs, [{ ...E1, minOffTimeMinutes: 120, startupEnergyKwh: 10, ...extra }]];
+}
+const standbyDay = () => stateDay({ standbyKw: 5 });
+
+function withState(request: Request, runs: string[], held: string[] = []): ReturnType<typeof given> & { state: StateColumns } {
+  const g = given(request, runs, held);
+  const state = stateColumns(g.m, g.scope, 'E1', { start: () => 1, standby: () => 0.5, standbyElectricKw: 5 });
+  state.start.forEach((col, t) => col >= 0 && (g.names[col] = `v${t}`));
+  state.idle.forEach((col, t) => col >= 0 && (g.names[col] = `idle${t}`));
+  return { ...g, state };
+}
+
+/** The rows `add` makes over the runs, with the state's columns named. */
+function stateRows(
+  request: Request,
+  runs: string[],
+  add: (m: ModelBuilder, scope: ModelScope, state: StateColumns) => void,
+  held: string[] = [],
+): string[] {
+  const { scope, m, names, state } = withState(request, runs, held);
+  add(m, scope, state);
+  return rowsOf(m.build(), names, scope);
+}
+
+describe('11-14. the heater state', () => {
+  const runs = ['A@E1:6', 'B@E1:8', 'B@E1:9', 'B@E1:10'];
+
+  it('11. counts a cold start where a run starts and none ends: B right after A starts nothing', () => {
+    expect(withState(stateDay(), runs).names.slice(4)).toEqual(['v6', 'v8', 'v9', 'v10']);
+    expect(stateRows(stateDay(), runs, coldStarts)).toEqual([
+      'start E1 t6: − A@E1:6 + v6 ≥ 0',
+      'start E1 t8: A@E1:6 − B@E1:8 + v8 ≥ 0',
+      'start E1 t9: B@E1:8 − B@E1:9 + v9 ≥ 0',
+      'start E1 t10: B@E1:9 − B@E1:10 + v10 ≥ 0',
+    ]);
+  });
+
+  it('12. keeps a heater that went off off for its 2 slots: no start in the 2 slots after one it was on in', () => {
+    // B@9 an hour after A: 11 makes it a start (v9 = 1), and t9 then holds A + v9 ≤ 1.
+    expect(stateRows(stateDay(), runs, minOffTime)).toEqual([
+      'off E1 t8: A@E1:6 + v8 ≤ 1',
+      'off E1 t9: A@E1:6 + v8 + v9 ≤ 1',
+      'off E1 t10: B@E1:8 + v9 + v10 ≤ 1',
+      'off E1 t11: B@E1:9 + v10 ≤ 1',
+    ]);
+  });
+
+  it('13. keeps a heater that started on for its min run time (120 min), whichever runs fill it', () => {
+    expect(stateRows(stateDay({ minRunTimeMinutes: 120 }), runs, minRunTime)).toEqual([
+      'run E1 t6: − A@E1:6 + v6 ≤ 0',
+      'run E1 t7: − A@E1:6 + v6 ≤ 0',
+      'run E1 t8: − B@E1:8 + v8 ≤ 0',
+      'run E1 t9: − B@E1:9 + v8 + v9 ≤ 0',
+      'run E1 t10: − B@E1:10 + v9 + v10 ≤ 0',
+      'run E1 t11: v10 ≤ 0', // B alone at 10:00 would be on for an hour
+    ]);
+  });
+
+  it('13. adds nothing when every run lasts the min run time', () => {
+    expect(stateRows(stateDay({ minRunTimeMinutes: 60 }), runs, minRunTime)).toEqual([]);
+  });
+
+  it('14. holds standby only between a run and the next, for less than the off time', () => {
+    const standbyRuns = ['A@E1:6', 'B@E1:10', 'B@E1:11'];
+    expect(withState(standbyDay(), standbyRuns).names.slice(3)).toEqual(['v6', 'v10', 'v11', 'idle8', 'idle9', 'idle10']);
+    expect(stateRows(standbyDay(), standbyRuns, standbyGaps)).toEqual([
+      'standby E1 t8: idle8 − idle9 ≤ 0',
+      'standby E1 t9: − B@E1:10 + idle9 − idle10 ≤ 0',
+      'standby E1 t10: − idle9 + idle10 ≤ 0',
+      'standby E1 t10: − B@E1:11 + idle10 ≤ 0',
+      'standby E1 t8: idle8 + idle9 ≤ 1',
+      'standby E1 t9: idle9 + idle10 ≤ 1',
+    ]);
+  });
+
+  it("11, 12. move a held run (a neighbourhood's) to the right-hand side, its start a column like the others", () => {
+    const free = ['B@E1:8', 'B@E1:9'];
+    expect(withState(stateDay(), free, ['A@E1:6']).names.slice(2)).toEqual(['v6', 'v8', 'v9']);
+    // A held 06:00-08:00: its start is v6 ≥ 1; B right after it starts nothing, B an hour later may not start.
+    expect(stateRows(stateDay(), free, coldStarts, ['A@E1:6'])).toEqual([
+      'start E1 t6: v6 ≥ 1',
+      'start E1 t8: − B@E1:8 + v8 ≥ -1',
+      'start E1 t9: B@E1:8 − B@E1:9 + v9 ≥ 0',
+    ]);
+    expect(stateRows(stateDay(), free, minOffTime, ['A@E1:6'])).toEqual([
+      'off E1 t8: v8 ≤ 0',
+      'off E1 t9: v8 + v9 ≤ 0',
+      'off E1 t10: B@E1:8 + v9 ≤ 1',
+    ]);
+  });
+
+  it('5. caps the cold starts of a local day, not the runs', () => {
+    const rows = stateRows(stateDay({ maxStartsPerDay: 1 }), runs, (m, scope, state) => startsPerDay(m, scope, 'E1', 1, state));
+    expect(rows).toEqual(['starts E1 day 0: v6 + v8 + v9 + v10 ≤ 1']);
   });
 });

@@ -29,15 +29,39 @@ function runOf(problem: PlanningProblem, name: string): Run {
 const day = (ids: string[], kWh = 200) => ids.map((id) => handJob(id, kWh, '00:00', '23:00'));
 
 describe('PlanState', () => {
-  it('keeps one job at a time on a heater, and the min off time after each run', () => {
-    const { state, run } = planOf(day(['A', 'B']), [{ ...E1, minOffTimeMinutes: 60 }, E2]);
-    state.place(run('A@E1:6')); // 06:00-08:00, E1 off until 09:00
+  it('keeps one job at a time on a heater, and a gap after a run either none or the min off time', () => {
+    const { state, run } = planOf(day(['A', 'B']), [{ ...E1, minOffTimeMinutes: 120 }, E2]);
+    state.place(run('A@E1:6')); // 06:00-08:00
     expect(state.conflict(run('B@E1:7'))).toBe('E1 busy');
-    expect(state.conflict(run('B@E1:8'))).toBe("E1's off time or changeover");
-    expect(state.conflict(run('B@E1:4'))).toBe("E1's off time or changeover"); // ends 06:00, when A starts: no time off between
-    expect(state.fits(run('B@E1:9'))).toBe(true);
-    expect(state.fits(run('B@E1:3'))).toBe(true); // ends 05:00, off until 06:00
+    expect(state.fits(run('B@E1:8'))).toBe(true); // back to back: the heater stays on
+    expect(state.conflict(run('B@E1:9'))).toBe("E1's off time or changeover"); // off 08:00-09:00 only
+    expect(state.fits(run('B@E1:10'))).toBe(true);
+    expect(state.conflict(run('B@E1:3'))).toBe("E1's off time or changeover"); // ends 05:00, starts again 06:00
+    expect(state.fits(run('B@E1:4'))).toBe(true);
     expect(state.fits(run('B@E2:6'))).toBe(true);
+  });
+
+  it('holds a heater with hot standby on through a gap shorter than its off time, as one on-block', () => {
+    const { state, run } = planOf(day(['A', 'B']), [{ ...E1, minOffTimeMinutes: 120, standbyKw: 5, maxStartsPerDay: 1 }]);
+    state.place(run('A@E1:6'));
+    expect(state.fits(run('B@E1:9'))).toBe(true);
+    state.place(run('B@E1:9'));
+    expect(state.blocksOn('E1')).toEqual([{ from: 6, to: 11, standby: [[8, 9]] }]);
+    expect(state.startsOn('E1', 0)).toBe(1);
+    expect([...state.siteLoad().slice(7, 12)]).toEqual([100, 5, 100, 100, 0]);
+    expect(state.stateViolation()).toBeNull();
+  });
+
+  it('holds the min run time over the on-block, not per run, and may leave it to later runs when asked pairwise', () => {
+    const jobs = ['A', 'B'].map((id) => handJob(id, 100, '00:00', '23:00'));
+    const { state, run } = planOf(jobs, [{ ...E1, minRunTimeMinutes: 120 }]);
+    expect(state.conflict(run('A@E1:6'))).toBe("E1's min run time");
+    expect(state.conflict(run('A@E1:6'), { pairwise: true })).toBeNull();
+    state.place(run('A@E1:6'));
+    expect(state.stateViolation()).toBe("E1's min run time");
+    expect(state.fits(run('B@E1:7'))).toBe(true);
+    expect(state.fits(run('B@E1:9'))).toBe(false);
+    expect(state.fits(run('B@E1:23'))).toBe(false); // A's block still short; a block at the horizon's end alone would do
   });
 
   it('applies a changeover in its direction only', () => {
@@ -64,6 +88,9 @@ describe('PlanState', () => {
     state.place(run('A@E1:2'));
     expect(state.startsOn('E1', 0)).toBe(1);
     expect(state.conflict(run('B@E1:10'))).toBe("E1's 1 starts per day");
+    expect(state.fits(run('B@E1:3'))).toBe(true); // back to back: no second start
+    state.place(run('B@E1:3'));
+    expect(state.startsOn('E1', 0)).toBe(1);
   });
 
   it('keeps the site load under the peak limit, with the base load', () => {
@@ -107,14 +134,15 @@ describe('PlanState', () => {
   });
 
   it('says where to try next past the runs that block a heater, and finds the first start that fits', () => {
-    const { state, run } = planOf(day(['A', 'B', 'C']), [{ ...E1, minOffTimeMinutes: 60 }]);
-    state.place(run('A@E1:4')); // E1 held 04:00-07:00
-    state.place(run('B@E1:9')); // and 09:00-12:00
-    expect(state.nextStartToTry(run('C@E1:3'))).toBe(7);
-    expect(state.nextStartToTry(run('C@E1:8'))).toBe(12);
-    expect(state.nextStartToTry(run('C@E1:12'))).toBeNull();
+    const { state, run } = planOf(day(['A', 'B', 'C']), [{ ...E1, minOffTimeMinutes: 120 }]);
+    state.place(run('A@E1:4')); // E1 runs 04:00-06:00
+    state.place(run('B@E1:9')); // and 09:00-11:00
+    expect(state.nextStartToTry(run('C@E1:3'))).toBe(6); // back to back after A
+    expect(state.nextStartToTry(run('C@E1:6'))).toBe(11); // 06:00-08:00 leaves an hour before B: past B
+    expect(state.nextStartToTry(run('C@E1:11'))).toBeNull();
+    expect(state.nextStartToTry(run('C@E1:7'))).toBe(8); // an hour after A (back to back with B): the off time after A
     const option = run('C@E1:0').option;
-    expect(state.firstFit(2, option, [3, 4, 5, 6, 7, 8, 12, 13])).toBe(12);
+    expect(state.firstFit(2, option, [3, 5, 6, 7, 11, 12])).toBe(11);
     expect(state.firstFit(2, option, [0, 1])).toBe(0);
     expect(state.firstFit(2, option, [5, 8])).toBeUndefined();
   });

@@ -28,35 +28,41 @@ async function solve(request: Request) {
 }
 
 describe('heater operating rules', () => {
-  it('keeps the min off time between two runs, pushing the second into mid-peak (20 → 30)', async () => {
+  it('runs two jobs back to back despite a 60-min min off time: the heater never goes off (20, both off-peak)', async () => {
     const jobs = [handJob('A', 100, '06:00', '10:00'), handJob('B', 100, '06:00', '10:00')];
-    expect((await solve(handRequest(jobs, [E1]))).plan.solver.objective).toBeCloseTo(20, 9);
     const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minOffTimeMinutes: 60 }]));
-    expect(plan.solver.objective).toBeCloseTo(30, 9);
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
     expect([hours(at.A), hours(at.B)].sort()).toEqual([
       [6, 7],
-      [8, 9],
+      [7, 8],
     ]);
   });
 
-  it('moves a job to the gas boiler when the electric heater has used its starts for the day (20 → 21.25)', async () => {
+  it('counts starts, not jobs, against max starts per day: back to back both stay on E1 (20); apart, one moves to gas (21.25)', async () => {
+    const together = [handJob('A', 100, '00:00', '08:00'), handJob('B', 100, '00:00', '08:00')];
+    const { plan, at } = await solve(handRequest(together, [{ ...E1, maxStartsPerDay: 1 }, G1]));
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
+    expect(plan.assignments.map((a) => a.equipmentId)).toEqual(['E1', 'E1']);
+    expect(Math.abs(at.A.startSlot - at.B.startSlot)).toBe(1); // one on-block, one start
+    // G1 (50 kW) needs 2 h for 100 kWh; E1 goes off between the windows, so a second run there is a second start.
+    const apart = [handJob('A', 100, '00:00', '02:00'), handJob('B', 100, '05:00', '07:00')];
+    const split = await solve(handRequest(apart, [{ ...E1, maxStartsPerDay: 1 }, G1]));
+    expect(split.plan.solver.objective).toBeCloseTo(10 + (100 / 0.8) * 0.09, 9);
+    expect(split.plan.assignments.map((a) => a.equipmentId).sort()).toEqual(['E1', 'G1']);
+  });
+
+  it('holds the min run time over the heater state: two 60-min jobs back to back make a 120-min run (20); one alone goes to gas, or says why', async () => {
     const jobs = [handJob('A', 100, '00:00', '08:00'), handJob('B', 100, '00:00', '08:00')];
-    expect((await solve(handRequest(jobs, [E1, G1]))).plan.solver.objective).toBeCloseTo(20, 9);
-    const { plan } = await solve(handRequest(jobs, [{ ...E1, maxStartsPerDay: 1 }, G1]));
-    expect(plan.solver.objective).toBeCloseTo(10 + (100 / 0.8) * 0.09, 9);
-    expect(plan.assignments.map((a) => a.equipmentId).sort()).toEqual(['E1', 'G1']);
-  });
-
-  it('keeps a job shorter than the min run time off that heater (5 → 5.625 on gas), and says why when nothing else can run it', async () => {
-    const jobs = [handJob('A', 50, '00:00', '08:00')];
-    expect((await solve(handRequest(jobs, [E1, G1]))).plan.solver.objective).toBeCloseTo(5, 9);
     const { plan, at } = await solve(handRequest(jobs, [{ ...E1, minRunTimeMinutes: 120 }, G1]));
-    expect(at.A.equipmentId).toBe('G1');
-    expect(plan.solver.objective).toBeCloseTo((50 / 0.8) * 0.09, 9);
-    const alone = await solve(handRequest(jobs, [{ ...E1, minRunTimeMinutes: 120 }]));
-    expect(alone.plan.unscheduled).toEqual([
-      { jobId: 'A', reason: expect.stringContaining('runs 60 min, shorter than the min run time of 120 min') },
-    ]);
+    expect(plan.solver.objective).toBeCloseTo(20, 9);
+    expect([at.A.equipmentId, at.B.equipmentId]).toEqual(['E1', 'E1']);
+    expect(Math.abs(at.A.startSlot - at.B.startSlot)).toBe(1);
+    const one = [handJob('A', 50, '00:00', '08:00')];
+    const single = await solve(handRequest(one, [{ ...E1, minRunTimeMinutes: 120 }, G1]));
+    expect(single.at.A.equipmentId).toBe('G1');
+    expect(single.plan.solver.objective).toBeCloseTo((50 / 0.8) * 0.09, 9);
+    const alone = await solve(handRequest(one, [{ ...E1, minRunTimeMinutes: 120 }]));
+    expect(alone.plan.unscheduled).toEqual([{ jobId: 'A', reason: expect.stringContaining("E1's min run time") }]);
   });
 
   it('keeps a job below the min load off that heater (30 kW on a 40 kW minimum: 3 → 3.375 on gas)', async () => {
@@ -67,15 +73,52 @@ describe('heater operating rules', () => {
     expect(plan.solver.objective).toBeCloseTo((30 / 0.8) * 0.09, 9);
   });
 
-  it('prices every start-up: two runs with 10 kWh each cost 2 more (20 → 22), and a heater without start-up energy takes both', async () => {
+  it('prices cold starts only: two back-to-back runs with 10 kWh start-up pay one start (20 → 21), and a heater without start-up energy takes both', async () => {
     const jobs = [handJob('A', 100, '00:00', '08:00'), handJob('B', 100, '00:00', '08:00')];
     const warm = { ...E1, startupEnergyKwh: 10 };
-    const { plan, problem } = await solve(handRequest(jobs, [warm]));
-    expect(plan.solver.objective).toBeCloseTo(20 + 2 * 10 * 0.1, 9);
-    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ startupKwh: '20', startupCost: '2' });
+    const { plan, problem, at } = await solve(handRequest(jobs, [warm]));
+    expect(plan.solver.objective).toBeCloseTo(20 + 10 * 0.1, 9);
+    expect(Math.abs(at.A.startSlot - at.B.startSlot)).toBe(1);
+    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({
+      startupKwh: '10',
+      startupCost: '1',
+      total: expect.any(String),
+    });
     const both = await solve(handRequest(jobs, [warm, E2]));
     expect(both.plan.solver.objective).toBeCloseTo(20, 9);
     expect(both.plan.assignments.map((a) => a.equipmentId)).toEqual(['E2', 'E2']);
+  });
+
+  describe('a gap shorter than the min off time (120 min): A runs 06:00-07:00, B 08:00-09:00', () => {
+    const jobs = [handJob('A', 100, '06:00', '07:00'), handJob('B', 100, '08:00', '09:00')];
+    const heater = { ...E1, minOffTimeMinutes: 120, startupEnergyKwh: 10 };
+
+    it('keeps the heater on in hot standby and pays its holding energy: 10 + 20 energy, one start 1, 5 kW × 1 h × 0.10 = 0.5', async () => {
+      const { plan, problem } = await solve(handRequest(jobs, [{ ...heater, standbyKw: 5 }]));
+      expect(plan.unscheduled).toEqual([]);
+      expect(plan.solver.objective).toBeCloseTo(10 + 20 + 1 + 0.5, 9);
+      expect(plan.loadProfileKw.slice(6, 9)).toEqual([100, 5, 100]);
+      const priced = pricePlanExact(problem, plan.assignments);
+      expect(priced.totals).toMatchObject({ startupKwh: '10', startupCost: '1', standbyKwh: '5', standbyCost: '0.5' });
+      expect(priced.runs.find((r) => r.jobId === 'B')).toMatchObject({
+        startup: { kwh: '0' },
+        standby: { slots: 1, kwh: '5', cost: '0.5' },
+      });
+    });
+
+    it('is forbidden without standby: one job stays out, and says why', async () => {
+      const { plan } = await solve(handRequest(jobs, [heater]));
+      expect(plan.assignments).toHaveLength(1);
+      expect(plan.unscheduled).toEqual([{ jobId: expect.any(String), reason: expect.stringContaining("E1's off time") }]);
+      expect(plan.unscheduled[0].reason).toContain("A, B cannot all run: E1's min off time (08:00-09:00)");
+    });
+
+    it('goes cold at the min off time or more, even where standby would cost less: two starts (10 + 20 + 1 + 2)', async () => {
+      const later = [handJob('A', 100, '06:00', '07:00'), handJob('B', 100, '09:00', '10:00')];
+      const { plan, problem } = await solve(handRequest(later, [{ ...heater, standbyKw: 5 }]));
+      expect(plan.solver.objective).toBeCloseTo(10 + 20 + 10 * 0.1 + 10 * 0.2, 9);
+      expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ startupKwh: '20', standbyKwh: '0' });
+    });
   });
 
   it('lets a changeover make one sequence cheaper: A→B needs 60 min, B→A 180 min (20 → 30)', async () => {
@@ -284,10 +327,11 @@ describe('partial plans', () => {
 
 describe('a generated plant day with every rule', () => {
   it('keeps every rule through the MILP and the neighbourhood search, and places more jobs than FIFO and greedy insertion', async () => {
-    // 24 jobs × 3 heaters on 30-min slots, families with changeovers, off times, starts per day, shifts, chains;
+    // 30 jobs × 3 heaters on 30-min slots, families with changeovers, off times, starts per day, shifts, chains;
     // more heat than the heaters can give in the jobs' windows. A work budget that leaves the day unproved: both phases run.
+    // (Seed 4's 24-job day became optimal in one node once runs back to back share a start.)
     const problem = problemFromRequest(
-      generateRequest({ seed: 4, jobs: 24, heaters: 3, windows: 'tight', utilisation: 0.7, rules: true, slotMinutes: 30 }),
+      generateRequest({ seed: 6, jobs: 30, heaters: 3, windows: 'tight', utilisation: 0.8, rules: true, slotMinutes: 30 }),
     );
     expect(problem.schedule.jobs.filter((j) => j.predecessors.length).length).toBe(2);
     const { milp, context } = buildMilp(problem);
@@ -297,7 +341,7 @@ describe('a generated plant day with every rule', () => {
     const plan = await solvePlan(problem, byWork({ wholeMilpNodes: 1, neighbourhoods: 2, neighbourhoodNodes: 5 }));
     expect(plan.solver.status).toBe('work_limit');
     expect(planViolations(problem, plan.assignments, plan.unscheduled)).toEqual([]);
-    expect(fifoLeftOut).toBe(6);
+    expect(fifoLeftOut).toBe(9);
     expect(plan.unscheduled).toHaveLength(3);
   });
 });

@@ -20,7 +20,7 @@ describe('the report document and its files', () => {
     });
     const text = renderTextReport(doc);
     expect(text).toContain(
-      'Savings: USD 213.86 (24.1 %); by cause: time-of-use shift -28.98, equipment and fuel choice 195.53, peak shaving 46.47, start-ups 0.84',
+      'Savings: USD 210.70 (23.9 %); by cause: time-of-use shift -28.98, equipment and fuel choice 195.53, peak shaving 46.47, start-ups -2.32',
     );
     // The day stays under the month's metered facility peak; first-come-first-served would raise it to 516.9 kW.
     expect(text).toContain(

@@ -40,16 +40,16 @@ describe('the narrative', () => {
     const text = templateNarrative(plantDayWithEconomics());
     // The day is under the month's metered peaks (512 kW facility, 468 kW peak-period): the plan adds no demand charge;
     // first-come-first-served raises the facility peak to 516.9 kW: 4.89 kW × 9.50 = USD 46.47 of peak shaving.
-    expect(text[0]).toBe('The plan costs USD 674.68 against USD 888.55 for first-come-first-served, saving USD 213.86 (24.1 %).');
+    expect(text[0]).toBe('The plan costs USD 672.11 against USD 882.81 for first-come-first-served, saving USD 210.70 (23.9 %).');
     expect(text[1]).toBe('It moves 94 % of heating electricity to off-peak hours (first-come-first-served: 39 %).');
     expect(text[2]).toBe(
-      'The saving comes from equipment and fuel choice (USD 195.53), peak shaving (USD 46.47), start-ups (USD 0.84); time-of-use shift (USD 28.98) cost more.',
+      'The saving comes from equipment and fuel choice (USD 195.53), peak shaving (USD 46.47); time-of-use shift (USD 28.98) and start-ups (USD 2.32) cost more.',
     );
     expect(text[3]).toBe('Peak demand is 265.7 kW against a contractual limit of 700.0 kW (first-come-first-served: 516.9 kW).');
-    expect(text[4]).toMatch(/^Heating emits 1,424 kg CO2 \(first-come-first-served: 2,119 kg\), 694 kg less\.$/);
-    expect(text[5]).toBe('Over 250 such days a year that is USD 53,466.04 saved.');
+    expect(text[4]).toMatch(/^Heating emits 1,410 kg CO2 \(first-come-first-served: 2,092 kg\), 682 kg less\.$/);
+    expect(text[5]).toBe('Over 250 such days a year that is USD 52,674.79 saved.');
     expect(text[6]).toMatch(
-      /^An investment of USD 150,000.00 pays back in 2.8 years \(NPV over 10 years at 8.0 %: USD [\d,.]+, IRR 33.7 %\)\.$/,
+      /^An investment of USD 150,000.00 pays back in 2.8 years \(NPV over 10 years at 8.0 %: USD [\d,.]+, IRR 33.1 %\)\.$/,
     );
   });
 
@@ -91,7 +91,7 @@ describe('the optional rephrasing model', () => {
     const fake = async (text: string) => `In short: ${text.replace('The plan costs', 'Today’s plan costs')}`;
     const result = await narrate(input, fake);
     expect(result.source).toBe('rephrased');
-    expect(result.text).toContain('Today’s plan costs USD 674.68');
+    expect(result.text).toContain('Today’s plan costs USD 672.11');
   });
 
   it('is rejected when it writes a number that is not in the figures, and the template text is kept', async () => {

@@ -29,7 +29,7 @@ describe('the PDF report', () => {
     const [summary, schedule, costs, more, provenance] = pages;
     expect(summary).toContain('Heating plan for plant-1');
     expect(summary).toContain('Tuesday 24 November 2026');
-    for (const figure of ['USD 674.68', 'USD 888.55', 'USD 213.86', '265.7 kW', '24.1 %']) expect(summary).toContain(figure);
+    for (const figure of ['USD 672.11', 'USD 882.81', 'USD 210.70', '265.7 kW', '23.9 %']) expect(summary).toContain(figure);
     for (const cause of ['Time-of-use shift', 'Equipment and fuel choice', 'Peak shaving', 'Start-ups']) expect(summary).toContain(cause);
     expect(summary).toContain('46.47'); // peak shaving: the baseline's demand charge 46.47 − the plan's 0
     expect(summary).toContain('Demand charges'); // the cost chart's axis, drawn as vector text

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { heaterOption } from '../../domain/heating.ts';
+import type { Equipment } from '../../domain/equipment.ts';
 import type { Assignment, UnscheduledJob } from '../../domain/plan.ts';
 import type { PlanningProblem } from '../../domain/problem.ts';
 import { minutesOfDay } from '../../domain/time.ts';
@@ -9,8 +10,9 @@ const MIN = 60_000;
 /**
  * Every rule a plan must keep, checked from the instants of the assignments, independently of the
  * solver's slot arithmetic: each job placed once (or reported unscheduled), eligibility, window,
- * availability, one job per heater (capacity when stacking), off time and changeovers, starts per
- * day, staffed shifts, locks, precedence, the contractual peak (on the demand intervals' averages).
+ * availability, one job per heater (capacity when stacking), changeovers, the heater's on/off state
+ * (off time, hot standby, min run time, starts per day), staffed shifts, locks, precedence, the
+ * contractual peak (on the demand intervals' averages, hot standby included).
  */
 export function planViolations(problem: PlanningProblem, assignments: Assignment[], unscheduled: UnscheduledJob[] = []): string[] {
   const out: string[] = [];
@@ -76,21 +78,12 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
           const [x, y] = [runs[i], runs[k]];
           const [fx, fy] = [jobs.get(x.jobId)!.productFamily, jobs.get(y.jobId)!.productFamily];
           const changeover = heater.changeovers.find((c) => c.fromFamily === fx && c.toFamily === fy)?.minutes ?? 0;
-          const gap = Math.max(heater.minOffTimeMinutes, changeover);
-          if (ms(y.start) < ms(x.end) + gap * MIN)
-            out.push(`${heater.id}: ${y.jobId} starts ${(ms(y.start) - ms(x.end)) / MIN} min after ${x.jobId}, needs ${gap}`);
+          if (ms(y.start) < ms(x.end) + changeover * MIN)
+            out.push(`${heater.id}: ${y.jobId} starts ${(ms(y.start) - ms(x.end)) / MIN} min after ${x.jobId}, needs ${changeover}`);
         }
       }
     }
-    if (heater.maxStartsPerDay !== undefined) {
-      const perDay = new Map<string, number>();
-      for (const a of runs) {
-        const day = DateTime.fromISO(a.start, { zone: grid.timeZone }).toISODate()!;
-        perDay.set(day, (perDay.get(day) ?? 0) + 1);
-      }
-      for (const [day, n] of perDay)
-        if (n > heater.maxStartsPerDay) out.push(`${heater.id} starts ${n} times on ${day}, max ${heater.maxStartsPerDay}`);
-    }
+    out.push(...stateViolations(problem, heater, runs));
   }
   if (settings.peakLimitKw !== undefined) {
     // The contractual limit is on the demand intervals' average load (15 or 30 min), written out here from the slots.
@@ -103,6 +96,38 @@ export function planViolations(problem: PlanningProblem, assignments: Assignment
         out.push(`load averages ${average} kW over the limit in the interval from ${new Date(from).toISOString()}`);
     }
   }
+  return out;
+}
+
+/**
+ * The heater's on/off state from the run instants: runs closer than the min off time share one
+ * on-block (the gap held hot, which needs standbyKw), each block is one cold start, lasts the min
+ * run time unless it reaches the horizon's end, and a local day has at most maxStartsPerDay of them.
+ * A stacking heater starts once per run.
+ */
+function stateViolations(problem: PlanningProblem, heater: Equipment, runs: Assignment[]): string[] {
+  const out: string[] = [];
+  const blocks: { start: number; end: number }[] = [];
+  for (const a of runs) {
+    const last = blocks.at(-1);
+    const gap = last ? Date.parse(a.start) - last.end : Infinity;
+    if (!heater.allowStacking && last && (gap === 0 || gap < heater.minOffTimeMinutes * MIN)) {
+      if (gap > 0 && heater.standbyKw === undefined)
+        out.push(`${heater.id}: ${a.jobId} starts ${gap / MIN} min after the last run, inside the min off time, without standby`);
+      last.end = Math.max(last.end, Date.parse(a.end));
+    } else blocks.push({ start: Date.parse(a.start), end: Date.parse(a.end) });
+  }
+  const horizonEnd = Date.parse(problem.grid.endUtc);
+  const perDay = new Map<string, number>();
+  for (const b of blocks) {
+    if (!heater.allowStacking && b.end - b.start < heater.minRunTimeMinutes * MIN && b.end < horizonEnd)
+      out.push(`${heater.id} is on ${(b.end - b.start) / MIN} min from ${new Date(b.start).toISOString()}, less than its min run time`);
+    const day = DateTime.fromMillis(b.start, { zone: problem.grid.timeZone }).toISODate()!;
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  if (heater.maxStartsPerDay !== undefined)
+    for (const [day, n] of perDay)
+      if (n > heater.maxStartsPerDay) out.push(`${heater.id} starts ${n} times on ${day}, max ${heater.maxStartsPerDay}`);
   return out;
 }
 
@@ -126,6 +151,16 @@ function siteLoadBySlot(problem: PlanningProblem, assignments: Assignment[]): nu
   const load = new Array<number>(problem.grid.slotCount).fill(problem.settings.baseLoadKw);
   for (const a of assignments)
     for (let t = a.startSlot; t < a.endSlot; t++) load[t] += a.electricKwBySlot?.[t - a.startSlot] ?? a.electricKw;
+  // Electric hot standby through every gap shorter than the heater's min off time.
+  for (const heater of problem.equipment) {
+    if (heater.type === 'gas_boiler' || !heater.standbyKw) continue;
+    const runs = assignments.filter((a) => a.equipmentId === heater.id).sort((x, y) => x.startSlot - y.startSlot);
+    for (let i = 1; i < runs.length; i++) {
+      const gapMs = Date.parse(runs[i].start) - Date.parse(runs[i - 1].end);
+      if (gapMs > 0 && gapMs < heater.minOffTimeMinutes * MIN)
+        for (let t = runs[i - 1].endSlot; t < runs[i].startSlot; t++) load[t] += heater.standbyKw;
+    }
+  }
   return load;
 }
 
