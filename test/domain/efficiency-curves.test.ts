@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEquipment } from '../../activities/equipment/resolve.ts';
+import { renderRequest } from '../../activities/intake/convert.ts';
 import { parseSubmission } from '../../activities/intake/parse.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { partLoadEfficiency, piecewiseLinear, withForecastCop } from '../../domain/efficiency-curves.ts';
@@ -8,6 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { heaterOption } from '../../domain/heating.ts';
 import { assembleProblem, tariffOverHorizon } from '../../domain/problem.ts';
 import type { RunRequestInput } from '../../domain/run-request.ts';
+import { example, read } from '../intake/support.ts';
 import { planViolations } from '../support/plan-check.ts';
 import { at, byWork, handJob, handRequest, problemFromRequest } from '../support/problem.ts';
 
@@ -193,5 +195,57 @@ describe('COP from the outdoor temperature forecast', () => {
     const nominal = throughEquipmentStep(flat(handRequest(jobs, [PUMP], { deterministic: true })));
     expect(nominal.equipment.equipment[0].efficiencyWindows).toEqual([]);
     expect((await solvePlan(nominal.problem, byWork())).solver.objective).toBeCloseTo(20, 9);
+  });
+});
+
+describe('the curves and the forecast in other formats', () => {
+  // The example plant day's heat pump with both curves, and a forecast in Chicago time (UTC-6 in November).
+  const curves = {
+    copCurve: [
+      { outdoorC: -5, cop: 2.5 },
+      { outdoorC: 10, cop: 4 },
+    ],
+    partLoadCurve: [
+      { loadFraction: 0.3, efficiency: 3.2 },
+      { loadFraction: 1, efficiency: 3.5 },
+    ],
+  };
+  const forecast = [
+    { start: '2026-11-24T00:00:00-06:00', end: '2026-11-24T12:00:00-06:00', outdoorC: -3 },
+    { start: '2026-11-24T12:00:00-06:00', end: '2026-11-26T00:00:00-06:00', outdoorC: 4 },
+  ];
+
+  it('reads them from XML and through the scheduler DTO to the same canonical request as the JSON', async () => {
+    const base = JSON.parse(example('plant-day.json').toString('utf8'));
+    base.equipment = base.equipment.map((e: { id: string }) => (e.id === 'HTR-004' ? { ...e, ...curves } : e));
+    base.settings = { ...base.settings, outdoorTemperature: forecast };
+    base.schedule = { ...base.schedule, sourceSystem: 'XML', sourceReference: 'examples/plant-day.xml' }; // as the XML example says
+    const json = await read(base, 'plant-day.json');
+    const point = (tag: string, attrs: object) =>
+      `<${tag} ${Object.entries(attrs)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(' ')}/>`;
+    const xml = example('plant-day.xml')
+      .toString('utf8')
+      .replace(
+        /<heater id="HTR-004"([^>]*)\/>/,
+        `<heater id="HTR-004"$1><copCurve>${curves.copCurve.map((p) => point('point', p)).join('')}</copCurve>` +
+          `<partLoadCurve>${curves.partLoadCurve.map((p) => point('point', p)).join('')}</partLoadCurve></heater>`,
+      )
+      .replace(
+        /<settings ([^>]*)>/,
+        `<settings $1><outdoorTemperature>${forecast.map((f) => point('interval', f)).join('')}</outdoorTemperature>`,
+      );
+    const fromXml = await read(xml, 'plant-day.xml');
+    const fromDto = await read(renderRequest(json, 'dto', new Date('2026-11-23T12:00:00Z')), 'plant-day.dto.json');
+    expect(json.request.equipment?.find((e) => e.id === 'HTR-004')).toMatchObject(curves);
+    expect(json.request.settings.outdoorTemperature?.[0]).toEqual({
+      start: '2026-11-24T06:00:00.000Z',
+      end: '2026-11-24T18:00:00.000Z',
+      outdoorC: -3,
+    });
+    expect([fromXml.format, fromDto.format]).toEqual(['xml', 'dto']);
+    expect(fromXml.request).toEqual(json.request);
+    expect([fromXml.canonicalHash, fromDto.canonicalHash]).toEqual([json.canonicalHash, json.canonicalHash]);
   });
 });
