@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveEquipment } from '../../activities/equipment/resolve.ts';
 import { renderRequest } from '../../activities/intake/convert.ts';
+import { pricePlanExact } from '../../activities/cost/ledger.ts';
 import { parseSubmission } from '../../activities/intake/parse.ts';
 import { solvePlan } from '../../activities/optimize/solve.ts';
 import { partLoadEfficiency, piecewiseLinear, withForecastCop } from '../../domain/efficiency-curves.ts';
@@ -191,6 +192,7 @@ describe('COP from the outdoor temperature forecast', () => {
     expect(Date.parse(run.end)).toBeLessThanOrEqual(Date.parse(at('16:00')));
     expect(run.electricKwBySlot).toEqual([25, 25, 25]);
     expect(plan.solver.objective).toBeCloseTo(15, 9);
+    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ electricKwh: '75', electricCost: '15' });
 
     const nominal = throughEquipmentStep(flat(handRequest(jobs, [PUMP], { deterministic: true })));
     expect(nominal.equipment.equipment[0].efficiencyWindows).toEqual([]);
