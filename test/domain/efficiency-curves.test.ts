@@ -11,6 +11,7 @@ import { heaterOption } from '../../domain/heating.ts';
 import { assembleProblem, tariffOverHorizon } from '../../domain/problem.ts';
 import type { RunRequestInput } from '../../domain/run-request.ts';
 import { example, read } from '../intake/support.ts';
+import { COLD_NIGHT_FORECAST, COP_CURVE_PUMP, flatDayForPump } from '../support/heat-pump.ts';
 import { planViolations } from '../support/plan-check.ts';
 import { at, byWork, handJob, handRequest, problemFromRequest } from '../support/problem.ts';
 
@@ -27,25 +28,8 @@ const BOILER = {
   ],
 } as const satisfies EquipmentInput;
 
-// COP 4.0 at 10 °C, 2.5 at -5 °C; nominal 3.
-const PUMP = {
-  id: 'HP',
-  name: 'Heat pump',
-  type: 'heat_pump',
-  capacityKw: 100,
-  efficiency: 3,
-  copCurve: [
-    { outdoorC: -5, cop: 2.5 },
-    { outdoorC: 10, cop: 4 },
-  ],
-} as const satisfies EquipmentInput;
-
-// A cold night, a mild day, a cool evening.
-const FORECAST = [
-  { start: at('00:00'), end: at('08:00'), outdoorC: -5 },
-  { start: at('08:00'), end: at('16:00'), outdoorC: 10 },
-  { start: at('16:00'), end: '2026-03-03T00:00:00Z', outdoorC: 2.5 },
-];
+const PUMP = COP_CURVE_PUMP;
+const FORECAST = COLD_NIGHT_FORECAST;
 
 function problems(input: unknown): string[] {
   try {
@@ -173,17 +157,8 @@ describe('COP from the outdoor temperature forecast', () => {
     return { problem: assembleProblem(intake, tariff, equipment), equipment };
   }
 
-  // Flat tariff (0.20 all day): only the COP tells the hours apart. 300 kWh at 100 kW: 3 h.
-  const flat = (request: RunRequestInput): RunRequestInput => ({
-    ...request,
-    tariff: { ...request.tariff!, periods: request.tariff!.periods.map((p) => ({ ...p, energyRate: 0.2, demandRate: undefined })) },
-  });
-  const jobs = [handJob('A', 300, '00:00', '23:00')];
-
   it('plans a heat pump into the warm hours on a flat tariff (300/4 × 0.20 = 15 instead of 300/3 × 0.20 = 20)', async () => {
-    const { problem, equipment } = throughEquipmentStep(
-      flat(handRequest(jobs, [PUMP], { deterministic: true, outdoorTemperature: FORECAST })),
-    );
+    const { problem, equipment } = throughEquipmentStep(flatDayForPump({ outdoorTemperature: FORECAST }));
     expect(equipment.equipment[0].efficiencyWindows.map((w) => w.efficiency)).toEqual([2.5, 4, 3.25]);
     const plan = await solvePlan(problem, byWork());
     expect(planViolations(problem, plan.assignments, plan.unscheduled)).toEqual([]);
@@ -194,7 +169,7 @@ describe('COP from the outdoor temperature forecast', () => {
     expect(plan.solver.objective).toBeCloseTo(15, 9);
     expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ electricKwh: '75', electricCost: '15' });
 
-    const nominal = throughEquipmentStep(flat(handRequest(jobs, [PUMP], { deterministic: true })));
+    const nominal = throughEquipmentStep(flatDayForPump());
     expect(nominal.equipment.equipment[0].efficiencyWindows).toEqual([]);
     expect((await solvePlan(nominal.problem, byWork())).solver.objective).toBeCloseTo(20, 9);
   });

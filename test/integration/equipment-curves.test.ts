@@ -9,35 +9,12 @@ import { tariffActivities } from '../../activities/tariff/activity.ts';
 import { openDb, type DbHandle } from '../../db/client.ts';
 import { loadStepOutput } from '../../db/repositories/steps.ts';
 import { optimizationRuns, runInputs } from '../../db/schema.ts';
-import type { EquipmentInput } from '../../domain/equipment.ts';
 import type { StepRef } from '../../domain/pipeline.ts';
 import type { OptimizedSchedule } from '../../domain/plan.ts';
 import type { EquipmentOutput } from '../../domain/problem.ts';
 import type { RunRequestInput } from '../../domain/run-request.ts';
-import { at, handJob, handRequest } from '../support/problem.ts';
-
-// COP 4.0 at 10 °C, 2.5 at -5 °C (nominal 3); a cold night, a mild day, a cool evening; a flat tariff.
-const PUMP: EquipmentInput = {
-  id: 'HP',
-  name: 'Heat pump',
-  type: 'heat_pump',
-  capacityKw: 100,
-  efficiency: 3,
-  copCurve: [
-    { outdoorC: -5, cop: 2.5 },
-    { outdoorC: 10, cop: 4 },
-  ],
-};
-const FORECAST = [
-  { start: at('00:00'), end: at('08:00'), outdoorC: -5 },
-  { start: at('08:00'), end: at('16:00'), outdoorC: 10 },
-  { start: at('16:00'), end: '2026-03-03T00:00:00Z', outdoorC: 2.5 },
-];
-
-function request(settings: RunRequestInput['settings']): RunRequestInput {
-  const r = handRequest([handJob('A', 300, '00:00', '23:00')], [PUMP], { deterministic: true, ...settings });
-  return { ...r, tariff: { ...r.tariff!, periods: r.tariff!.periods.map((p) => ({ ...p, energyRate: 0.2, demandRate: undefined })) } };
-}
+import { COLD_NIGHT_FORECAST, flatDayForPump } from '../support/heat-pump.ts';
+import { at } from '../support/problem.ts';
 
 /** The equipment step records the COP windows it derived from the forecast, and the optimize step plans by them. */
 describe('the equipment step with a COP curve and a forecast', () => {
@@ -71,7 +48,7 @@ describe('the equipment step with a COP curve and a forecast', () => {
   }
 
   it('records the windows in its output (its hash) and the plan runs the pump in the mild hours (15 instead of 20)', async () => {
-    const forecast = await run(request({ outdoorTemperature: FORECAST }));
+    const forecast = await run(flatDayForPump({ outdoorTemperature: COLD_NIGHT_FORECAST }));
     expect(forecast.heaters[0].efficiencyWindows).toEqual([
       { start: '2026-03-02T00:00:00.000Z', end: '2026-03-02T08:00:00.000Z', efficiency: 2.5 },
       { start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T16:00:00.000Z', efficiency: 4 },
@@ -82,7 +59,7 @@ describe('the equipment step with a COP curve and a forecast', () => {
     expect(Date.parse(placed.end)).toBeLessThanOrEqual(Date.parse(at('16:00')));
     expect(forecast.plan.solver.objective).toBeCloseTo(15, 9);
 
-    const nominal = await run(request({}));
+    const nominal = await run(flatDayForPump());
     expect(nominal.heaters[0].efficiencyWindows).toEqual([]);
     expect(nominal.equipment.hash).not.toBe(forecast.equipment.hash);
     expect(nominal.plan.solver.objective).toBeCloseTo(20, 9);
