@@ -7,7 +7,7 @@ import { solvePlan } from '../../activities/optimize/solve.ts';
 import { partLoadEfficiency, piecewiseLinear, withForecastCop } from '../../domain/efficiency-curves.ts';
 import { EquipmentSchema, type EquipmentInput } from '../../domain/equipment.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { heaterOption } from '../../domain/heating.ts';
+import { electricKwAt, heaterOption } from '../../domain/heating.ts';
 import { assembleProblem, tariffOverHorizon } from '../../domain/problem.ts';
 import type { RunRequestInput } from '../../domain/run-request.ts';
 import { example, read } from '../intake/support.ts';
@@ -156,6 +156,23 @@ describe('COP from the outdoor temperature forecast', () => {
     const equipment = resolveEquipment(intake, []);
     return { problem: assembleProblem(intake, tariff, equipment), equipment };
   }
+
+  it('scales a heat pump’s part-load COP by the window’s COP over the nominal one (50 kW: 2.7 → 3.6 at 10 °C, 2.25 at -5 °C)', () => {
+    const pump = {
+      ...PUMP,
+      partLoadCurve: [
+        { loadFraction: 0.5, efficiency: 2.7 },
+        { loadFraction: 1, efficiency: 3 },
+      ],
+    };
+    const request = handRequest([handJob('A', 50, '00:00', '23:00', { durationMinutes: 60 })], [pump], { outdoorTemperature: FORECAST });
+    const { problem } = throughEquipmentStep(request);
+    const option = heaterOption(problem.schedule.jobs[0], problem.equipment[0], problem.grid, problem.tariff);
+    if (!option.ok) throw new Error(option.reason);
+    expect(option.option.inputKw).toBeCloseTo(50 / 2.7, 9);
+    expect(50 / electricKwAt(option.option, 10)).toBeCloseTo(3.6, 9); // 10:00, 10 °C
+    expect(50 / electricKwAt(option.option, 2)).toBeCloseTo(2.25, 9); // 02:00, -5 °C
+  });
 
   it('plans a heat pump into the warm hours on a flat tariff (300/4 × 0.20 = 15 instead of 300/3 × 0.20 = 20)', async () => {
     const { problem, equipment } = throughEquipmentStep(flatDayForPump({ outdoorTemperature: FORECAST }));
