@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CopPointSchema, PartLoadPointSchema, rising } from './efficiency-curves.ts';
 
 export const EquipmentTypeSchema = z.enum(['gas_boiler', 'electric', 'heat_pump']);
 export type EquipmentType = z.infer<typeof EquipmentTypeSchema>;
@@ -61,6 +62,10 @@ export const EquipmentSchema = z
     active: z.boolean().default(true),
     /** COP (or efficiency) in force over a time window, e.g. from the ambient temperature forecast; `efficiency` elsewhere. */
     efficiencyWindows: z.array(EfficiencyWindowSchema).default([]),
+    /** Efficiency (COP) by fraction of capacityKw, piecewise linear, flat outside; `efficiency` at every load when left out. */
+    partLoadCurve: z.array(PartLoadPointSchema).min(1).optional(),
+    /** A heat pump's COP by outdoor temperature: with settings.outdoorTemperature the equipment step turns it into efficiencyWindows. */
+    copCurve: z.array(CopPointSchema).min(1).optional(),
     unavailability: z.array(UnavailabilitySchema).default([]),
   })
   .strict()
@@ -87,6 +92,7 @@ export const EquipmentSchema = z
         path: ['standbyKw'],
         message: 'applies to heaters that run one job at a time (allowStacking is set)',
       });
+    checkCurves(e, ctx, [lo, hi], what);
     const seen = new Set<string>();
     e.changeovers.forEach((c, i) => {
       const pair = `${c.fromFamily}\u0000${c.toFamily}`;
@@ -100,6 +106,33 @@ export const EquipmentSchema = z
     }
   })
   .transform((e) => ({ ...e, fuelType: e.fuelType ?? defaultFuel(e.type) }));
+
+interface CurveFields {
+  type: EquipmentType;
+  partLoadCurve?: z.output<typeof PartLoadPointSchema>[];
+  copCurve?: z.output<typeof CopPointSchema>[];
+}
+
+/** Points of a curve rise along x, and its efficiencies keep the type's bounds; a COP curve is for heat pumps only. */
+function checkCurves(e: CurveFields, ctx: z.RefinementCtx, [lo, hi]: number[], what: string) {
+  const bounds = `must be ${what} between ${lo} and ${hi} for a ${e.type}`;
+  if (e.partLoadCurve) {
+    rising(e.partLoadCurve, (p) => p.loadFraction, 'loadFraction', ctx, ['partLoadCurve']);
+    e.partLoadCurve.forEach((p, i) => {
+      if (p.efficiency < lo || p.efficiency > hi)
+        ctx.addIssue({ code: 'custom', path: ['partLoadCurve', i, 'efficiency'], message: bounds });
+    });
+  }
+  if (!e.copCurve) return;
+  if (e.type !== 'heat_pump') {
+    ctx.addIssue({ code: 'custom', path: ['copCurve'], message: `applies to heat pumps only, not a ${e.type}` });
+    return;
+  }
+  rising(e.copCurve, (p) => p.outdoorC, 'outdoorC', ctx, ['copCurve']);
+  e.copCurve.forEach((p, i) => {
+    if (p.cop < lo || p.cop > hi) ctx.addIssue({ code: 'custom', path: ['copCurve', i, 'cop'], message: bounds });
+  });
+}
 
 function defaultFuel(type: EquipmentType): FuelType {
   return type === 'gas_boiler' ? 'natural_gas' : 'electricity';

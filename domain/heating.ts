@@ -1,3 +1,4 @@
+import { partLoadEfficiency } from './efficiency-curves.ts';
 import type { Equipment } from './equipment.ts';
 import { isElectric } from './equipment.ts';
 import { hasHeaterState } from './heater-state.ts';
@@ -114,7 +115,7 @@ export function heaterOption(
       reason: `runs ${durationSlots * slotMinutes} min, shorter than the min run time of ${heater.minRunTimeMinutes} min`,
     };
   }
-  const inputKw = thermalKw / heater.efficiency;
+  const inputKw = thermalKw / partLoadEfficiency(heater, thermalKw);
   const electric = isElectric(heater);
   let fuelPrice: number | null = null;
   if (!electric) {

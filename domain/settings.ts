@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BillingInputSchema } from './billing.ts';
+import { OutdoorTemperatureSeriesSchema } from './efficiency-curves.ts';
 import { AlertThresholdsSchema } from './alerts.ts';
 import { PeriodCategorySchema } from './tariff.ts';
 import { EconomicsSchema, EmissionFactorsSchema } from './economics.ts';
@@ -67,6 +68,11 @@ export const SettingsSchema = z
       .object({ percent: z.number().min(0).max(100), peakKw: z.number().min(0) })
       .strict()
       .optional(),
+    /**
+     * Outdoor temperature forecast for the horizon: the equipment step turns each heat pump's
+     * copCurve into efficiencyWindows over these intervals (nominal COP outside them).
+     */
+    outdoorTemperature: OutdoorTemperatureSeriesSchema.optional(),
     /** Jobs may start only inside these shifts (site time); always when left out. */
     staffedShifts: z.array(ShiftSchema).min(1).optional(),
     /** CO2 factors of the grid and the fuels, for the cost agent's emissions (none given: no CO2 figures). */

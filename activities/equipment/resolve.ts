@@ -1,3 +1,4 @@
+import { withForecastCop } from '../../domain/efficiency-curves.ts';
 import type { Equipment } from '../../domain/equipment.ts';
 import { DomainError, ErrorCode, type FieldProblem } from '../../domain/errors.ts';
 import { heatersOverHorizon, type EquipmentOutput } from '../../domain/problem.ts';
@@ -11,11 +12,15 @@ export function requestHorizon({ schedule, settings }: IntakeOutput): SlotGrid {
 
 /**
  * The heaters in the request (what the planner says the site has today), else the site's
- * registered ones (already clipped to the horizon); E007 when there are none or jobs name others.
+ * registered ones (already clipped to the horizon), heat pumps' COP windows from the outdoor temperature
+ * forecast; E007 when there are none or jobs name others.
  */
 export function resolveEquipment(request: IntakeOutput, registered: Equipment[]): EquipmentOutput {
   const { schedule, supplied } = request;
-  const { equipment } = supplied.equipment ? heatersOverHorizon(supplied.equipment, requestHorizon(request)) : { equipment: registered };
+  const grid = requestHorizon(request);
+  const { equipment: heaters } = supplied.equipment ? heatersOverHorizon(supplied.equipment, grid) : { equipment: registered };
+  // COP from the forecast where the user gave no efficiency window of their own.
+  const equipment = heaters.map((h) => withForecastCop(h, request.settings.outdoorTemperature, grid.startUtc, grid.endUtc));
   if (equipment.length === 0) {
     throw new DomainError(ErrorCode.EQUIPMENT_NOT_FOUND, `no heaters registered for tenant ${schedule.tenant}, site ${schedule.site}`);
   }
