@@ -1,3 +1,4 @@
+import { partLoadEfficiency } from '../../domain/efficiency-curves.ts';
 import type { PlanLedger, RunCost } from '../../domain/cost.ts';
 import { dec, type Dec, div, maxOf, mul, stored, sumOf } from '../../domain/decimal.ts';
 import { isElectric, type Equipment, type FuelType } from '../../domain/equipment.ts';
@@ -48,9 +49,11 @@ export function priceRun(ledger: Ledger, a: PlacedRun, state: RunState = { coldS
   const startupKwh = dec(state.coldStart ? heater.startupEnergyKwh : 0);
   const standby = state.standby ? standbyLine(problem, heater, state.standby) : undefined;
   const withStandby = (cost: Dec) => (standby ? cost.plus(standby.cost) : cost);
+  const runHours = ((a.endSlot - a.startSlot) * problem.grid.slotMinutes) / 60;
+  const partLoad = partLoadEfficiency(heater, job.heatingKwh / runHours);
   if (isElectric(heater)) {
-    const drawKwh = slotRange(a).map((t) => div(heat, dec(efficiencyAt(heater, problem, t)).times(a.endSlot - a.startSlot)));
-    const electricity = electricityLines(problem, heater, a, drawKwh);
+    const drawKwh = slotRange(a).map((t) => div(heat, dec(efficiencyAt(heater, problem, t, partLoad)).times(a.endSlot - a.startSlot)));
+    const electricity = electricityLines(problem, heater, a, drawKwh, partLoad);
     const startPrice = dec(problem.slots[a.startSlot].energyRate);
     const startup = { kwh: stored(startupKwh), price: stored(startPrice), cost: stored(mul(startupKwh, startPrice)) };
     const cost = withStandby(sumOf(electricity.map((l) => dec(l.cost))).plus(startup.cost));
@@ -60,10 +63,10 @@ export function priceRun(ledger: Ledger, a: PlacedRun, state: RunState = { coldS
     };
   }
   const price = dec(fuelPriceFor(heater, problem.tariff)!);
-  const fuelKwh = div(heat, heater.efficiency);
+  const fuelKwh = div(heat, partLoad);
   const fuelUse = {
     kwh: stored(fuelKwh),
-    efficiency: stored(dec(heater.efficiency)),
+    efficiency: stored(dec(partLoad)),
     price: stored(price),
     cost: stored(mul(fuelKwh, price)),
   };
@@ -122,19 +125,30 @@ function checkedRun(ledger: Ledger, a: PlacedRun): { job: Job; heater: Equipment
   return { job, heater };
 }
 
-/** The heater's efficiency (COP) at the start of slot t: an efficiency window's, else the nominal one. */
-function efficiencyAt(heater: Equipment, problem: PlanningProblem, t: number): number {
+/**
+ * The heater's efficiency (COP) for a run in slot t: its part-load efficiency at the run's power
+ * (the nominal one without a curve), scaled by an efficiency window's COP over the nominal one, as
+ * the optimiser draws it.
+ */
+function efficiencyAt(heater: Equipment, problem: PlanningProblem, t: number, partLoad: number): number {
   const at = slotStartMs(problem.grid, t);
   const window = heater.efficiencyWindows.find((w) => Date.parse(w.start) <= at && at < Date.parse(w.end));
-  return window ? window.efficiency : heater.efficiency;
+  if (!window) return partLoad;
+  return heater.partLoadCurve?.length ? (partLoad * window.efficiency) / heater.efficiency : window.efficiency;
 }
 
 /** Consecutive slots of the run with the same rate, category and efficiency become one line. */
-function electricityLines(problem: PlanningProblem, heater: Equipment, a: PlacedRun, drawKwh: Dec[]): RunCost['electricity'] {
+function electricityLines(
+  problem: PlanningProblem,
+  heater: Equipment,
+  a: PlacedRun,
+  drawKwh: Dec[],
+  partLoad: number,
+): RunCost['electricity'] {
   const lines: { first: number; slots: number; efficiency: number; kwh: Dec }[] = [];
   drawKwh.forEach((kwh, k) => {
     const t = a.startSlot + k;
-    const efficiency = efficiencyAt(heater, problem, t);
+    const efficiency = efficiencyAt(heater, problem, t, partLoad);
     const last = lines.at(-1);
     const same = last && sameRate(problem, last.first, t) && last.efficiency === efficiency;
     if (same) {

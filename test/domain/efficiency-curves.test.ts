@@ -123,6 +123,8 @@ describe('a boiler at part load', () => {
     expect(plan.assignments[0].fuelKw).toBeCloseTo(250, 9);
     expect(plan.assignments[0].energyCost).toBeCloseTo(22.5, 9);
     expect(plan.solver.objective).toBeCloseTo(22.5, 9);
+    // The cost agent's exact ledger prices the same draw: 250 kWh of gas at 0.09.
+    expect(pricePlanExact(problem, plan.assignments).totals).toMatchObject({ fuelKwh: '250', fuelCost: '22.5' });
     expect((await solvePlan(flat, byWork())).solver.objective).toBeCloseTo((200 / 0.92) * 0.09, 9);
   });
 });
