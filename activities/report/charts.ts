@@ -2,6 +2,7 @@ import * as echarts from 'echarts';
 import { DateTime } from 'luxon';
 import { dec } from '../../domain/decimal.ts';
 import type { PeriodCategory } from '../../domain/tariff.ts';
+import { billComponents } from './format.ts';
 import type { ReportInput } from './input.ts';
 
 /** Tariff period colours, light enough to sit behind bars and lines. */
@@ -183,14 +184,7 @@ export function loadProfileSvg(input: ReportInput, width: number, height: number
 /** The bill of both plans side by side, component by component. */
 export function costBarsSvg(input: ReportInput, width: number, height: number): string {
   const { cost } = input;
-  const parts = [
-    ['Heating electricity', 'electricCost'],
-    ['Fuel', 'fuelCost'],
-    ['Start-ups', 'startupCost'],
-    ['Base load', 'baseLoadCost'],
-    ['Demand charges', 'demandCharge'],
-    ['Fixed charges', 'fixedCharge'],
-  ] as const;
+  const parts = billComponents(cost.optimized.totals, cost.baseline.totals);
   const values = (t: (typeof cost)['optimized']['totals']) => parts.map(([, key]) => Number(dec(t[key]).toFixed(2)));
   return renderSvg(
     {

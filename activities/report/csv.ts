@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { dec } from '../../domain/decimal.ts';
 import { slotIso } from '../../domain/slot-grid.ts';
 import { siteTime, type ReportInput } from './input.ts';
+import { runEnergyCost } from './format.ts';
 import { runInputKwh } from './xlsx.ts';
 
 /** The plan's assignments as CSV (RFC 4180, exact decimals, times in site time and UTC). */
@@ -21,7 +21,7 @@ export function renderAssignmentsCsv({ problem, cost }: ReportInput): string {
       end_utc: slotIso(problem.grid, r.endSlot),
       heat_kwh: r.heatKwh,
       input_kwh: runInputKwh(r),
-      energy_cost: dec(r.cost).minus(r.startup.cost).toFixed(),
+      energy_cost: runEnergyCost(r),
       startup_cost: r.startup.cost,
       cost: r.cost,
       currency: cost.currency,

@@ -1,3 +1,4 @@
+import type { PlanLedger, RunCost } from '../../domain/cost.ts';
 import { dec, type DecimalString } from '../../domain/decimal.ts';
 
 /** Display only: stored figures are exact decimals; these round them (half-even) and group thousands. */
@@ -22,3 +23,26 @@ const CAUSE_LABELS = {
 } as const;
 
 export const causeLabel = (cause: keyof typeof CAUSE_LABELS) => CAUSE_LABELS[cause];
+
+type Totals = PlanLedger['totals'];
+const BILL: [string, keyof Totals][] = [
+  ['Heating electricity', 'electricCost'],
+  ['Fuel', 'fuelCost'],
+  ['Start-ups', 'startupCost'],
+  ['Hot standby', 'standbyCost'],
+  ['Base load energy', 'baseLoadCost'],
+  ['Demand charges', 'demandCharge'],
+  ['Fixed charges', 'fixedCharge'],
+];
+
+/** The bill's components (they add up to the total) in the order every report lists them; hot standby only where a plan pays any. */
+export function billComponents(...plans: Totals[]): [string, keyof Totals][] {
+  return BILL.filter(([, key]) => key !== 'standbyCost' || plans.some((t) => !dec(t.standbyCost).isZero()));
+}
+
+/** A run's energy (electricity or fuel) alone: its cost less its start-up and the hot standby before it. */
+export const runEnergyCost = (r: RunCost): string =>
+  dec(r.cost)
+    .minus(r.startup.cost)
+    .minus(r.standby?.cost ?? 0)
+    .toFixed();

@@ -1,6 +1,6 @@
 import type { PlanLedger } from '../../domain/cost.ts';
 import { dec } from '../../domain/decimal.ts';
-import { grouped, percent } from './format.ts';
+import { billComponents, grouped, percent, runEnergyCost } from './format.ts';
 import { siteTime, type ReportInput } from './input.ts';
 import { duration } from './narrative.ts';
 import { heading, paragraph, table, type Doc } from './pdf-layout.ts';
@@ -9,13 +9,9 @@ const m2 = (x: string) => grouped(x, 2);
 const n0 = (x: string) => grouped(x, 0);
 const n1 = (x: string) => grouped(x, 1);
 
-export const COMPONENTS: [string, keyof PlanLedger['totals']][] = [
-  ['Heating electricity', 'electricCost'],
-  ['Fuel', 'fuelCost'],
-  ['Start-ups', 'startupCost'],
-  ['Base load energy', 'baseLoadCost'],
-  ['Demand charges', 'demandCharge'],
-  ['Fixed charges', 'fixedCharge'],
+/** The cost table's rows: the bill's components, then the total. */
+export const costRows = (opt: PlanLedger['totals'], base: PlanLedger['totals']): [string, keyof PlanLedger['totals']][] => [
+  ...billComponents(opt, base),
   ['Total', 'total'],
 ];
 
@@ -28,6 +24,7 @@ export function costSections(doc: Doc, input: ReportInput) {
   const { cost } = input;
   const [opt, base] = [cost.optimized, cost.baseline];
   heading(doc, `Costs (${cost.currency})`);
+  const rows = costRows(opt.totals, base.totals);
   table(
     doc,
     [
@@ -36,13 +33,13 @@ export function costSections(doc: Doc, input: ReportInput) {
       { header: 'First-come-first-served', width: 0.22, align: 'right' },
       { header: 'Difference', width: 0.22, align: 'right' },
     ],
-    COMPONENTS.map(([label, key]) => [
+    rows.map(([label, key]) => [
       label,
       m2(opt.totals[key]),
       m2(base.totals[key]),
       m2(dec(base.totals[key]).minus(opt.totals[key]).toFixed()),
     ]),
-    { bold: (r) => r === COMPONENTS.length - 1 },
+    { bold: (r) => r === rows.length - 1 },
   );
   heading(doc, 'Heating electricity by tariff period', 11);
   table(
@@ -155,7 +152,7 @@ function jobTable(doc: Doc, input: ReportInput) {
         localAt(input, r.startSlot),
         localAt(input, r.endSlot),
         n0(r.heatKwh),
-        m2(dec(r.cost).minus(r.startup.cost).toFixed()),
+        m2(runEnergyCost(r)),
         m2(r.startup.cost),
         m2(r.cost),
       ]),

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { ReportDocument } from './document.ts';
-import { causeLabel, grouped, percent } from './format.ts';
+import { billComponents, causeLabel, grouped, percent } from './format.ts';
 
 const PLAIN = { head: [], border: [] };
 const n = (x: number, digits = 1) => x.toFixed(digits);
@@ -29,12 +29,7 @@ export function renderTextReport(doc: ReportDocument): string {
   const costs = new Table({ head: ['', 'Optimised', 'FIFO baseline'], style: PLAIN });
   const line = (label: string, key: keyof ReportDocument['optimized'], digits = 2) =>
     costs.push([label, grouped(doc.optimized[key], digits), grouped(doc.baseline[key], digits)]);
-  line('Heating electricity', 'electricCost');
-  line('Fuel', 'fuelCost');
-  line('Start-ups', 'startupCost');
-  line('Base load energy', 'baseLoadCost');
-  line('Demand charges', 'demandCharge');
-  line('Fixed charges', 'fixedCharge');
+  for (const [label, key] of billComponents(doc.optimized, doc.baseline)) line(label, key);
   line('Total', 'total');
   line('Peak kW', 'peakKw', 1);
 

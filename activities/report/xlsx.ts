@@ -3,9 +3,9 @@ import JSZip from 'jszip';
 import type { RunCost } from '../../domain/cost.ts';
 import { dec, rounded } from '../../domain/decimal.ts';
 import { slotIso } from '../../domain/slot-grid.ts';
-import { causeLabel } from './format.ts';
+import { causeLabel, runEnergyCost } from './format.ts';
 import { siteTime, type ReportInput } from './input.ts';
-import { COMPONENTS } from './pdf-costs.ts';
+import { costRows } from './pdf-costs.ts';
 
 type Cell = string | number | null;
 const MONEY = '#,##0.00';
@@ -61,7 +61,7 @@ async function fixZipDates(xlsx: Buffer, date: Date): Promise<Buffer> {
 
 function summarySheet(book: ExcelJS.Workbook, { cost }: ReportInput) {
   const [opt, base] = [cost.optimized.totals, cost.baseline.totals];
-  const rows: Cell[][] = COMPONENTS.map(([label, key]) => [
+  const rows: Cell[][] = costRows(opt, base).map(([label, key]) => [
     label,
     num(opt[key]),
     num(base[key]),
@@ -128,7 +128,7 @@ function assignmentsSheet(book: ExcelJS.Workbook, input: ReportInput) {
       num(r.heatKwh),
       num(runInputKwh(r)),
       num(r.startup.kwh),
-      num(dec(r.cost).minus(r.startup.cost).toFixed()),
+      num(runEnergyCost(r)),
       num(r.startup.cost),
       num(r.cost),
     ]),
