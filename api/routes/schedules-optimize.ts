@@ -1,5 +1,6 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import type { ReportDocument } from '../../activities/report/document.ts';
+import { versionOfRun } from '../../db/repositories/schedule-versions.ts';
 import { requireRole } from '../auth.ts';
 import { jsonBody, jsonBodyOf } from '../body.ts';
 import type { ApiOptions } from '../config.ts';
@@ -64,8 +65,14 @@ async function responseOf(deps: ApiDeps, res: Response, runId: string): Promise<
     plan: plan ?? [],
     before: input ? submittedPositions(input.bytes) : new Map(),
     report: report?.content ? (JSON.parse(report.content.toString('utf8')) as ReportDocument) : null,
-    versionId: run.runId,
+    versionId: await versionIdOf(deps, run.tenantId, runId),
   });
+}
+
+/** `v<N>`: the run's version of its site's schedule for the date (see /api/sites/:siteId/schedules/:date/versions). */
+async function versionIdOf(deps: ApiDeps, tenantId: string, runId: string): Promise<string> {
+  const found = await versionOfRun(deps.db, tenantId, runId);
+  return found ? `v${found.version}` : runId;
 }
 
 /** The seed's stream: plain messages `{ progress, step }`, the last one `{ progress: 100, step: 'Complete', versionId }`. */

@@ -90,6 +90,18 @@ export async function listVersions(db: Db, k: ScheduleKey): Promise<VersionRow[]
   return rows.map((r) => ({ ...r, completedAt: r.completedAt?.toISOString() ?? null }));
 }
 
+/** The version a successful run is of its site's schedule for its date, with that schedule's key; null before the run has a schedule. */
+export async function versionOfRun(db: Db, tenantId: string, runId: string): Promise<{ key: ScheduleKey; version: number } | null> {
+  const [schedule] = await db
+    .select({ siteId: productionSchedules.siteId, scheduleDate: productionSchedules.scheduleDate })
+    .from(productionSchedules)
+    .where(and(eq(productionSchedules.runId, runId), eq(productionSchedules.tenantId, tenantId)));
+  if (!schedule) return null;
+  const key = { tenantId, ...schedule };
+  const row = (await listVersions(db, key)).find((v) => v.runId === runId);
+  return row ? { key, version: row.version } : null;
+}
+
 /** Every job of the version's run with where its optimised plan puts it (null: left out). */
 export async function loadSnapshot(db: Db | Tx, k: ScheduleKey, version: number): Promise<VersionSnapshot | null> {
   const [row] = await db

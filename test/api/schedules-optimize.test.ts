@@ -73,6 +73,12 @@ describe('the scheduler UI’s job API (/api/schedules/optimize) on a real run',
     const run = (await call(api.base, 'GET', `/api/runs/${runId}`, { token: planner })).json as { cost: { savingsPercent: number } };
     expect(result.metrics.improvementPercentage).toBe(run.cost.savingsPercent);
     expect(result.versionId).toBe((stream.at(-1)!.data as { versionId: string }).versionId);
+    const versions = (
+      await call(api.base, 'GET', `/api/sites/${example.schedule.site}/schedules/${example.schedule.scheduleDate}/versions`, {
+        token: planner,
+      })
+    ).json as { items: { version: number; runId: string }[] };
+    expect(result.versionId).toBe(`v${versions.items.find((v) => v.runId === runId)!.version}`);
 
     const again = await call(api.base, 'DELETE', `/api/schedules/optimize/${runId}`, { token: planner });
     expect(again.status).toBe(409);
