@@ -117,7 +117,7 @@ describe('locks', () => {
       {
         start: at('00:00'),
         end: at('10:30'),
-        reason: 'offline',
+        reason: 'locked',
         notes: 'lock L-R: HTR-002 from 2026-11-23 20:00Z to 2026-11-24 10:30Z (crane work)',
       },
     ]);
