@@ -3,6 +3,8 @@ import type { optimizationRuns } from '../db/schema.ts';
 import type { RunProgress } from '../workflows/progress.ts';
 import { bounded } from './errors.ts';
 import { z } from 'zod';
+import { isPlainObject } from '../activities/intake/adapters/canonical-json.ts';
+import { isOptimizationRequest } from '../activities/intake/adapters/scheduler-dto-request.ts';
 import { ObjectiveSchema } from '../domain/settings.ts';
 import { API_STATUSES, statusOf } from './views.ts';
 
@@ -86,10 +88,10 @@ export function submittedPositions(bytes: Buffer): SubmittedPositions {
   } catch {
     return out;
   }
-  const data = isObject(doc) && isObject(doc.scheduleData) ? doc.scheduleData : doc;
-  const events = isObject(data) && isObject(data.snapshot) && Array.isArray(data.snapshot.events) ? data.snapshot.events : [];
+  const data = isPlainObject(doc) && isOptimizationRequest(doc) ? doc.scheduleData : doc;
+  const events = isPlainObject(data) && isPlainObject(data.snapshot) && Array.isArray(data.snapshot.events) ? data.snapshot.events : [];
   for (const e of events) {
-    if (!isObject(e) || typeof e.id !== 'string') continue;
+    if (!isPlainObject(e) || typeof e.id !== 'string') continue;
     out.set(e.id, {
       resourceId: typeof e.resourceId === 'string' ? e.resourceId : undefined,
       startDate: typeof e.startDate === 'string' ? e.startDate : undefined,
@@ -97,8 +99,6 @@ export function submittedPositions(bytes: Buffer): SubmittedPositions {
   }
   return out;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An event moved when its heater or its start differs from where the scheduler had it (or it had none). */
 export function eventChanged(job: PlannedJob, before: SubmittedPositions): boolean {

@@ -51,6 +51,11 @@ export function piecewiseLinear(points: readonly { x: number; y: number }[], x: 
   return a.y + ((b.y - a.y) * (x - a.x)) / (b.x - a.x);
 }
 
+/** The heater's efficiency window in force at instant `atMs` (the user's or the forecast's), if any. */
+export function efficiencyWindowAt(heater: Pick<Equipment, 'efficiencyWindows'>, atMs: number) {
+  return heater.efficiencyWindows.find((w) => Date.parse(w.start) <= atMs && atMs < Date.parse(w.end));
+}
+
 /** Efficiency of the heater running at `thermalKw`: from its part-load curve when it has one, else the nominal one. */
 export function partLoadEfficiency(heater: Pick<Equipment, 'efficiency' | 'capacityKw' | 'partLoadCurve'>, thermalKw: number): number {
   if (!heater.partLoadCurve?.length) return heater.efficiency;

@@ -1,4 +1,4 @@
-import { partLoadEfficiency } from './efficiency-curves.ts';
+import { efficiencyWindowAt, partLoadEfficiency } from './efficiency-curves.ts';
 import type { Equipment } from './equipment.ts';
 import { isElectric } from './equipment.ts';
 import { hasHeaterState } from './heater-state.ts';
@@ -47,7 +47,7 @@ function electricScale(heater: Equipment, grid: SlotGrid): number[] | undefined 
   if (cached?.grid === grid) return cached.scale;
   const scale = Array.from({ length: grid.slotCount }, (_, t) => {
     const at = slotStartMs(grid, t);
-    const w = heater.efficiencyWindows.find((w) => Date.parse(w.start) <= at && at < Date.parse(w.end));
+    const w = efficiencyWindowAt(heater, at);
     return w ? heater.efficiency / w.efficiency : 1;
   });
   scaleCache.set(heater, { grid, scale });

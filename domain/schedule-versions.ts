@@ -232,7 +232,7 @@ export function requestLockProblems(jobs: LockableJob[], locks: ScheduleLock[], 
 }
 
 /**
- * A run's heaters with the site's resource locks as unavailability (reason `offline`, the lock
+ * A run's heaters with the site's resource locks as unavailability (reason `locked`, the lock
  * named in the notes), clipped to the horizon: the solver keeps every job out of them as it does
  * for maintenance, with no change to the model.
  */

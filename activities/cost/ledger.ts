@@ -1,4 +1,4 @@
-import { partLoadEfficiency } from '../../domain/efficiency-curves.ts';
+import { efficiencyWindowAt, partLoadEfficiency } from '../../domain/efficiency-curves.ts';
 import type { PlanLedger, RunCost } from '../../domain/cost.ts';
 import { dec, type Dec, div, maxOf, mul, stored, sumOf } from '../../domain/decimal.ts';
 import { isElectric, type Equipment, type FuelType } from '../../domain/equipment.ts';
@@ -132,7 +132,7 @@ function checkedRun(ledger: Ledger, a: PlacedRun): { job: Job; heater: Equipment
  */
 function efficiencyAt(heater: Equipment, problem: PlanningProblem, t: number, partLoad: number): number {
   const at = slotStartMs(problem.grid, t);
-  const window = heater.efficiencyWindows.find((w) => Date.parse(w.start) <= at && at < Date.parse(w.end));
+  const window = efficiencyWindowAt(heater, at);
   if (!window) return partLoad;
   return heater.partLoadCurve?.length ? (partLoad * window.efficiency) / heater.efficiency : window.efficiency;
 }
